@@ -1,0 +1,81 @@
+//===- Kernels.h - Per-op kernel builders of the interpreter ------*- C++ -*-===//
+//
+// Private to the interpreter. A builder looks at one op once (attributes,
+// constant operands) and returns a KernelFn that computes the op's results
+// from its operand tensors on every run.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VITC_COMPILER_INTERPRETER_KERNELS_H
+#define VITC_COMPILER_INTERPRETER_KERNELS_H
+
+#include "vitc/rt/Tensor.h"
+#include "vitc/rt/ThreadPool.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Operation.h"
+#include "mlir/Support/TypeID.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/Error.h"
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace vitc::interp {
+
+/// Operand tensors in operand order; absent optional operands are not listed
+/// (use the op's accessors to know which are present).
+using KernelInputs = llvm::ArrayRef<const rt::Tensor *>;
+using KernelFn = std::function<std::vector<rt::Tensor>(KernelInputs inputs)>;
+
+class BuildContext {
+public:
+  explicit BuildContext(rt::ThreadPool *pool) : pool_(pool) {}
+  rt::ThreadPool *pool() const { return pool_; }
+  /// The tensor of a value defined by vit.constant, or null.
+  const rt::Tensor *constant(mlir::Value value) const;
+  void setConstant(mlir::Value value, rt::Tensor tensor) { constants_[value] = std::move(tensor); }
+
+private:
+  rt::ThreadPool *pool_;
+  llvm::DenseMap<mlir::Value, rt::Tensor> constants_;
+};
+
+using KernelBuilder = std::function<llvm::Expected<KernelFn>(mlir::Operation *, BuildContext &)>;
+
+class KernelRegistry {
+public:
+  template <typename OpT, typename Fn> void add(Fn build) {
+    builders_[mlir::TypeID::get<OpT>()] = [build](mlir::Operation *op, BuildContext &ctx) {
+      return build(llvm::cast<OpT>(op), ctx);
+    };
+  }
+  const KernelBuilder *find(mlir::Operation *op) const;
+
+private:
+  llvm::DenseMap<mlir::TypeID, KernelBuilder> builders_;
+};
+
+void addElementwiseKernels(KernelRegistry &registry);
+void addNeuralKernels(KernelRegistry &registry);
+void addLayoutKernels(KernelRegistry &registry);
+
+/// The runtime dtype of an MLIR element type; std::nullopt if unsupported.
+std::optional<rt::DType> dtypeOf(mlir::Type elementType);
+/// A tensor for an elements attribute: a zero-copy view of dense or
+/// dense_resource storage when possible, else a materialised copy.
+llvm::Expected<rt::Tensor> tensorFromAttr(mlir::ElementsAttr attr);
+
+/// Shorthand for a KernelFn returning one tensor.
+template <typename Fn> KernelFn single(Fn fn) {
+  return [fn](KernelInputs in) { return std::vector<rt::Tensor>{fn(in)}; };
+}
+
+inline llvm::Error kernelError(mlir::Operation *op, const std::string &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 op->getName().getStringRef().str() + ": " + message);
+}
+
+} // namespace vitc::interp
+
+#endif // VITC_COMPILER_INTERPRETER_KERNELS_H

@@ -1,0 +1,24 @@
+//===- Pool.h - Pooling -------------------------------------------*- C++ -*-===//
+#ifndef VITC_RT_KERNELS_POOL_H
+#define VITC_RT_KERNELS_POOL_H
+
+#include "vitc/rt/kernels/Conv.h"
+
+namespace vitc::rt {
+
+struct PoolAttrs {
+  WindowAttrs window; ///< kernelShape required
+  bool ceilMode = false;
+  bool countIncludePad = false; ///< AveragePool only
+};
+
+/// ONNX MaxPool / AveragePool over NCHW (1-d and 2-d spatial), F32.
+Tensor maxPool(const Tensor &x, PoolAttrs attrs, ThreadPool *pool);
+Tensor averagePool(const Tensor &x, PoolAttrs attrs, ThreadPool *pool);
+/// Mean over all spatial dims: [N, C, ...] -> [N, C, 1, ...].
+Tensor globalAveragePool(const Tensor &x, ThreadPool *pool);
+Tensor globalMaxPool(const Tensor &x, ThreadPool *pool);
+
+} // namespace vitc::rt
+
+#endif // VITC_RT_KERNELS_POOL_H
