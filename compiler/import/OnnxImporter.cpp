@@ -2,6 +2,7 @@
 #include "compiler/import/OnnxImporter.h"
 #include "compiler/Diagnostics.h"
 #include "compiler/import/OnnxNodes.h"
+#include "compiler/import/RefineTypes.h"
 #include "compiler/import/TensorProto.h"
 #include "dialects/vit/VitOps.h"
 
@@ -67,6 +68,13 @@ private:
   Location location_ = UnknownLoc::get(&context_);
 };
 
+/// The node's name, or "OpType:first_output" for unnamed nodes.
+std::string displayName(const onnx::NodeProto &node) {
+  if (!node.name().empty())
+    return node.name();
+  return node.op_type() + ":" + (node.output_size() ? node.output(0) : std::string("?"));
+}
+
 llvm::Error GraphImporter::checkSupported() {
   std::string unsupported;
   int count = 0;
@@ -79,7 +87,7 @@ llvm::Error GraphImporter::checkSupported() {
     if (defaultDomain && findNodeTranslator(node.op_type()))
       continue;
     ++count;
-    unsupported += "\n  node '" + node.name() + "': " +
+    unsupported += "\n  node '" + displayName(node) + "': " +
                    (defaultDomain ? "" : node.domain() + "::") + node.op_type() +
                    (defaultDomain ? " (opset " + std::to_string(opset) + ")" : "");
   }
@@ -108,17 +116,14 @@ llvm::Expected<Type> GraphImporter::elementType(int onnxType) {
 llvm::Expected<Type> GraphImporter::typeFromProto(const onnx::TypeProto &type,
                                                   const std::string &name) {
   if (!type.has_tensor_type())
-    return makeError("value '" + name + "' is not a tensor (sequences and maps are not "
-                                        "supported)");
+    return makeError("value '" + name + "' is not a tensor (sequence, map and optional "
+                                        "values are not supported)");
   const onnx::TypeProto::Tensor &tensor = type.tensor_type();
   llvm::Expected<Type> element = elementType(tensor.elem_type());
   if (!element)
     return makeError("value '" + name + "': " + llvm::toString(element.takeError()));
-  if (!tensor.has_shape())
-    return makeError("the rank of value '" + name + "' is unknown" +
-                     (model_.shapeInferenceError.empty()
-                          ? std::string()
-                          : "; ONNX shape inference failed: " + model_.shapeInferenceError));
+  if (!tensor.has_shape()) // Completed by refineTypesByExecution.
+    return Type(UnrankedTensorType::get(*element));
   llvm::SmallVector<int64_t> dims;
   for (const auto &dim : tensor.shape().dim())
     dims.push_back(dim.has_dim_value() ? dim.dim_value() : ShapedType::kDynamic);
@@ -127,11 +132,10 @@ llvm::Expected<Type> GraphImporter::typeFromProto(const onnx::TypeProto &type,
 
 llvm::Expected<Type> GraphImporter::typeOf(const std::string &name) {
   auto it = valueTypes_.find(name);
-  if (it == valueTypes_.end())
-    return makeError("the type of value '" + name + "' is unknown" +
-                     (model_.shapeInferenceError.empty()
-                          ? std::string(" (ONNX shape inference could not infer it)")
-                          : "; ONNX shape inference failed: " + model_.shapeInferenceError));
+  if (it == valueTypes_.end() || !it->second->has_tensor_type() ||
+      it->second->tensor_type().elem_type() == onnx::TensorProto::UNDEFINED)
+    // Element type and shape come from refineTypesByExecution.
+    return Type(UnrankedTensorType::get(builder_.getF32Type()));
   return typeFromProto(*it->second, name);
 }
 
@@ -251,7 +255,7 @@ llvm::Expected<OwningOpRef<ModuleOp>> GraphImporter::run() {
   builder_.setInsertionPointToEnd(entry_);
   for (const onnx::NodeProto &node : graph_.node()) {
     node_ = &node;
-    std::string name = node.name().empty() ? node.op_type() + ":" + node.output(0) : node.name();
+    std::string name = displayName(node);
     location_ = NameLoc::get(builder_.getStringAttr(name), fileLoc);
     for (const std::string &input : node.input()) {
       if (input.empty() || values_.count(input))
@@ -280,6 +284,14 @@ llvm::Expected<OwningOpRef<ModuleOp>> GraphImporter::run() {
     results.push_back(value);
   }
   builder_.create<func::ReturnOp>(fileLoc, results);
+
+  if (hasOpenTypes(func))
+    if (llvm::Error error = refineTypesByExecution(func))
+      return makeError(llvm::toString(std::move(error)) +
+                       (model_.shapeInferenceError.empty()
+                            ? std::string()
+                            : "\n(ONNX shape inference reported: " +
+                                  model_.shapeInferenceError + ")"));
 
   // Verification errors name the node (its location) and what is wrong.
   DiagnosticCollector diagnostics(&context_);

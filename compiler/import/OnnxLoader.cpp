@@ -85,6 +85,35 @@ static int defaultOpset(const onnx::ModelProto &model) {
   return 0;
 }
 
+/// Whether every default-domain op of `graph` (subgraphs included) has the
+/// same schema at opset `from` as at `to`. Then the graph means the same at
+/// `to` and only its opset number changes (ONNX's node tests declare the
+/// opset in which their op last changed, e.g. 7 for And).
+static bool opsUnchangedBetween(const onnx::GraphProto &graph, int from, int to) {
+  for (const onnx::NodeProto &node : graph.node()) {
+    if (!node.domain().empty() && node.domain() != "ai.onnx")
+      continue;
+    const onnx::OpSchema *before = onnx::OpSchemaRegistry::Schema(node.op_type(), from);
+    const onnx::OpSchema *after = onnx::OpSchemaRegistry::Schema(node.op_type(), to);
+    if (!before || before != after)
+      return false;
+    for (const onnx::AttributeProto &attr : node.attribute()) {
+      if (attr.has_g() && !opsUnchangedBetween(attr.g(), from, to))
+        return false;
+      for (const onnx::GraphProto &subgraph : attr.graphs())
+        if (!opsUnchangedBetween(subgraph, from, to))
+          return false;
+    }
+  }
+  return true;
+}
+
+static void setDefaultOpset(onnx::ModelProto &model, int opset) {
+  for (auto &entry : *model.mutable_opset_import())
+    if (entry.domain().empty() || entry.domain() == "ai.onnx")
+      entry.set_version(opset);
+}
+
 static std::string dimsToString(const std::vector<int64_t> &dims) {
   std::string text = "[";
   for (size_t i = 0; i < dims.size(); ++i)
@@ -141,6 +170,8 @@ static llvm::Error specialiseInputs(onnx::ModelProto &model, const OnnxLoadOptio
       if (!target)
         return makeError("no model input is named '" + spec.name + "'");
     } else if (spec.position >= 0) {
+      if (spec.position >= static_cast<int>(inputs.size()) && spec.hint)
+        continue; // The caller reports the input count.
       if (spec.position >= static_cast<int>(inputs.size()))
         return makeError("the model has " + std::to_string(inputs.size()) +
                          " inputs; input #" + std::to_string(spec.position + 1) + " was given");
@@ -157,6 +188,10 @@ static llvm::Error specialiseInputs(onnx::ModelProto &model, const OnnxLoadOptio
       return error;
   }
   for (onnx::ValueInfoProto *input : inputs) {
+    // Sequences, maps and optionals stay as they are: the importer rejects
+    // them by name (mutable_tensor_type would silently turn them into tensors).
+    if (!input->type().has_tensor_type())
+      continue;
     auto *shape = input->mutable_type()->mutable_tensor_type()->mutable_shape();
     for (int i = 0; i < shape->dim_size(); ++i) {
       auto *dim = shape->mutable_dim(i);
@@ -186,7 +221,9 @@ llvm::Expected<LoadedOnnxModel> loadOnnxModel(const std::string &path,
     return error;
 
   loaded.originalOpset = defaultOpset(model);
-  if (loaded.originalOpset < kMinOpset || loaded.originalOpset > kMaxOpset)
+  bool unchanged = loaded.originalOpset > 0 && loaded.originalOpset <= options.targetOpset &&
+                   opsUnchangedBetween(model.graph(), loaded.originalOpset, options.targetOpset);
+  if (!unchanged && (loaded.originalOpset < kMinOpset || loaded.originalOpset > kMaxOpset))
     return makeError("'" + path + "' uses ONNX opset " + std::to_string(loaded.originalOpset) +
                      "; vitc accepts opsets " + std::to_string(kMinOpset) + " to " +
                      std::to_string(kMaxOpset) + " (re-export with opset_version in that range)");
@@ -195,7 +232,9 @@ llvm::Expected<LoadedOnnxModel> loadOnnxModel(const std::string &path,
   } catch (const std::exception &e) {
     return makeError("'" + path + "' fails the ONNX checker: " + e.what());
   }
-  if (loaded.originalOpset != options.targetOpset) {
+  if (unchanged) {
+    setDefaultOpset(model, options.targetOpset);
+  } else if (loaded.originalOpset != options.targetOpset) {
     try {
       model = onnx::version_conversion::ConvertVersion(model, options.targetOpset);
     } catch (const std::exception &e) {

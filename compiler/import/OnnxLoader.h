@@ -42,7 +42,9 @@ struct LoadedOnnxModel {
   std::string shapeInferenceError;
 };
 
-/// Lowest and highest default-domain opset the loader accepts.
+/// Lowest and highest default-domain opset the loader converts from. A model
+/// declaring another opset is still accepted when none of its ops changed
+/// between that opset and the target one.
 constexpr int kMinOpset = 11;
 constexpr int kMaxOpset = 17;
 

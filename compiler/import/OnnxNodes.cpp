@@ -3,13 +3,15 @@
 // Most ONNX ops map one-to-one onto a vit op with the same operands and
 // attribute names; `generic` does those. The rest need a small adapter:
 // attributes whose ONNX type differs from the op's (Gemm's transA, Cast's
-// to), extra outputs that must be unused (Dropout's mask, MaxPool's indices),
+// to), extra outputs (MaxPool's indices must be unused; Dropout's inference
+// mask and LayerNormalization's Mean/InvStdDev are built from other vit ops),
 // and attributes that only describe training (BatchNormalization).
 //
 //===----------------------------------------------------------------------===//
 #include "compiler/import/OnnxNodes.h"
 #include "compiler/import/TensorProto.h"
 
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/StringMap.h"
@@ -35,6 +37,7 @@ struct GenericSpec {
   int maxInputs = -1;                 ///< -1: variadic / no limit
   int numResults = 1;                 ///< -1: one per node output (Split)
   std::set<std::string> ignored = {}; ///< attributes with no effect at inference
+  bool boundByCaller = false; ///< the caller binds the node outputs past numResults
 };
 
 /// Converts an ONNX attribute to the MLIR attribute the vit op expects.
@@ -112,7 +115,7 @@ llvm::Error buildGeneric(NodeContext &ctx, const GenericSpec &spec,
   }
 
   int numResults = spec.numResults < 0 ? node.output_size() : spec.numResults;
-  for (int i = numResults; i < node.output_size(); ++i)
+  for (int i = numResults; i < node.output_size() && !spec.boundByCaller; ++i)
     if (ctx.isOutputUsed(i))
       return nodeError(ctx, "output " + std::to_string(i) + " ('" + node.output(i) +
                                 "') is used, but only inference outputs are supported");
@@ -205,28 +208,117 @@ llvm::Error translateBatchNorm(NodeContext &ctx) {
   return buildGeneric(ctx, {"vit.batch_norm", false, 5, 1, {"momentum", "training_mode"}});
 }
 
+/// Creates the vit op `name` with one result of type `type`.
+Value createOp(NodeContext &ctx, llvm::StringRef name, ValueRange operands, Type type,
+               llvm::ArrayRef<NamedAttribute> attributes = {}) {
+  OperationState state(ctx.location(), name);
+  state.addOperands(operands);
+  state.addTypes(type);
+  state.addAttributes(attributes);
+  return ctx.builder().create(state)->getResult(0);
+}
+
+/// `type` with the dims in `axes` set to 1 (the result of a keepdims reduction).
+Type keptDimsType(Type type, llvm::ArrayRef<int64_t> axes) {
+  auto ranked = type.dyn_cast<RankedTensorType>();
+  if (!ranked)
+    return type;
+  llvm::SmallVector<int64_t> dims(ranked.getShape().begin(), ranked.getShape().end());
+  for (int64_t axis : axes)
+    dims[axis] = 1;
+  return RankedTensorType::get(dims, ranked.getElementType());
+}
+
+/// LayerNormalization's optional Mean and InvStdDev outputs, computed as the
+/// ONNX function body does: mean(X), 1 / sqrt(mean((X - mean)^2) + epsilon)
+/// over the normalised axes, kept as size-1 dims.
+llvm::Error translateLayerNormStatistics(NodeContext &ctx, Value x) {
+  auto xType = x.getType().dyn_cast<RankedTensorType>();
+  if (!xType)
+    return nodeError(ctx, "the Mean and InvStdDev outputs need an input of known rank");
+  int64_t rank = xType.getRank(), axis = -1;
+  if (const onnx::AttributeProto *attr = findAttribute(ctx.node(), "axis"))
+    axis = attr->i();
+  if (axis < -rank || axis >= rank)
+    return nodeError(ctx, "axis " + std::to_string(axis) + " is out of range");
+  float epsilon = 1e-5f;
+  if (const onnx::AttributeProto *attr = findAttribute(ctx.node(), "epsilon"))
+    epsilon = attr->f();
+  llvm::SmallVector<int64_t> axes;
+  for (int64_t a = axis < 0 ? axis + rank : axis; a < rank; ++a)
+    axes.push_back(a);
+
+  OpBuilder &b = ctx.builder();
+  Type element = xType.getElementType();
+  Type statsType = keptDimsType(xType, axes);
+  NamedAttribute reduceAttrs[] = {b.getNamedAttr("axes", b.getDenseI64ArrayAttr(axes)),
+                                  b.getNamedAttr("keepdims", b.getI64IntegerAttr(1))};
+  Value mean = createOp(ctx, "vit.reduce_mean", x, statsType, reduceAttrs);
+  Value centered = createOp(ctx, "vit.sub", {x, mean}, xType);
+  Value squared = createOp(ctx, "vit.mul", {centered, centered}, xType);
+  Value variance = createOp(ctx, "vit.reduce_mean", squared, statsType, reduceAttrs);
+  auto scalarType = RankedTensorType::get({}, element);
+  Attribute epsilonValue = element.isF64()
+                               ? DenseElementsAttr::get(scalarType, static_cast<double>(epsilon))
+                               : DenseElementsAttr::get(scalarType, epsilon);
+  Value eps = createOp(ctx, "vit.constant", {}, scalarType,
+                       {b.getNamedAttr("value", epsilonValue)});
+  Value shifted = createOp(ctx, "vit.add", {variance, eps}, statsType);
+  Value invStdDev = createOp(ctx, "vit.reciprocal",
+                             createOp(ctx, "vit.sqrt", shifted, statsType), statsType);
+  Value stats[] = {mean, invStdDev};
+  for (int i = 1; i <= 2; ++i) {
+    if (!ctx.isOutputUsed(i))
+      continue;
+    llvm::Expected<Type> type = ctx.resultType(i);
+    if (!type)
+      return type.takeError();
+    Value value = stats[i - 1];
+    if (type->cast<ShapedType>().getElementType() != element)
+      value = createOp(ctx, "vit.cast", value, *type,
+                       {b.getNamedAttr("to", TypeAttr::get(
+                                                 type->cast<ShapedType>().getElementType()))});
+    ctx.setResult(i, value);
+  }
+  return llvm::Error::success();
+}
+
 llvm::Error translateLayerNorm(NodeContext &ctx) {
   if (const onnx::AttributeProto *stash = findAttribute(ctx.node(), "stash_type"))
     if (stash->i() != 1)
       return nodeError(ctx, "stash_type other than 1 (float) is not supported");
-  return buildGeneric(ctx, {"vit.layer_norm", false, 3, 1, {"stash_type"}});
+  if (llvm::Error error = buildGeneric(ctx, {"vit.layer_norm", false, 3, 1, {"stash_type"}, true}))
+    return error;
+  if (!ctx.isOutputUsed(1) && !ctx.isOutputUsed(2))
+    return llvm::Error::success();
+  return translateLayerNormStatistics(ctx, ctx.input(0));
 }
 
 llvm::Error translateIdentityLike(NodeContext &ctx) {
-  // Dropout at inference is the identity; its ratio input has no effect, a
-  // training_mode input must not be given and the mask output must be unused.
+  // Dropout at inference is the identity and its mask is all true; its ratio
+  // input has no effect and a training_mode input must not be given.
   const onnx::NodeProto &node = ctx.node();
   if (node.op_type() == "Dropout" && node.input_size() > 2 && !node.input(2).empty())
     return nodeError(ctx, "a training_mode input is not supported (export in eval mode)");
-  if (node.output_size() > 1 && ctx.isOutputUsed(1))
-    return nodeError(ctx, "the mask output is used; only inference is supported");
   llvm::Expected<Type> type = ctx.resultType(0);
   if (!type)
     return type.takeError();
-  OperationState state(ctx.location(), "vit.identity");
-  state.addOperands(ctx.input(0));
-  state.addTypes(*type);
-  ctx.setResult(0, ctx.builder().create(state)->getResult(0));
+  Value input = ctx.input(0);
+  ctx.setResult(0, createOp(ctx, "vit.identity", input, *type));
+  if (node.output_size() < 2 || !ctx.isOutputUsed(1))
+    return llvm::Error::success();
+  llvm::Expected<Type> maskType = ctx.resultType(1);
+  if (!maskType)
+    return maskType.takeError();
+  auto inputType = input.getType().dyn_cast<RankedTensorType>();
+  if (!inputType)
+    return nodeError(ctx, "the mask output needs an input of known rank");
+  OpBuilder &b = ctx.builder();
+  Value shape = createOp(ctx, "vit.shape", input,
+                         RankedTensorType::get({inputType.getRank()}, b.getI64Type()));
+  Attribute allTrue = DenseElementsAttr::get(RankedTensorType::get({1}, b.getI1Type()), true);
+  ctx.setResult(1, createOp(ctx, "vit.constant_of_shape", shape, *maskType,
+                            {b.getNamedAttr("value", allTrue)}));
   return llvm::Error::success();
 }
 

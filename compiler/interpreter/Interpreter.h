@@ -31,8 +31,11 @@ public:
   using Observer = std::function<void(mlir::Operation *op, unsigned resultIndex,
                                       const rt::Tensor &value)>;
 
-  static llvm::Expected<std::unique_ptr<Interpreter>> create(mlir::func::FuncOp func,
-                                                             rt::ThreadPool *pool);
+  /// With `checkTypes` (the default) every input and result is checked
+  /// against its IR type; the importer turns that off while it computes the
+  /// types ONNX shape inference left open.
+  static llvm::Expected<std::unique_ptr<Interpreter>>
+  create(mlir::func::FuncOp func, rt::ThreadPool *pool, bool checkTypes = true);
   ~Interpreter();
 
   /// Inputs in argument order; their shapes must be compatible with the

@@ -151,8 +151,9 @@ int runCommand(const CommonOptions &common, const RunCommandOptions &options) {
 
   std::vector<TensorInfo> infos = model.inputs();
   if (inputSpecs.size() != infos.size())
-    return fail("the model has " + std::to_string(infos.size()) + " inputs, " +
-                std::to_string(inputSpecs.size()) + " were given");
+    return fail("the model has " + std::to_string(infos.size()) + " input" +
+                (infos.size() == 1 ? "" : "s") + ", " + std::to_string(inputSpecs.size()) +
+                " were given");
   std::vector<rt::Tensor> ordered(infos.size());
   std::vector<bool> given(infos.size(), false);
   for (size_t i = 0; i < inputSpecs.size(); ++i) {

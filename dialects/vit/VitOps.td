@@ -331,9 +331,10 @@ def Vit_ArgMinOp : Vit_ArgReduceOp<"arg_min", "minimum">;
 // Pooling and resizing
 //===----------------------------------------------------------------------===//
 
-class Vit_PoolOp<string mnemonic, string text> : Vit_Op<mnemonic, [Pure]> {
+class Vit_PoolOp<string mnemonic, string text, Type type = Vit_FloatTensor> :
+    Vit_Op<mnemonic, [Pure, SameOperandsAndResultElementType]> {
   let summary = text # " pooling over a sliding window";
-  let results = (outs Vit_FloatTensor:$output);
+  let results = (outs type:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
@@ -346,8 +347,9 @@ def Vit_AveragePoolOp : Vit_PoolOp<"average_pool", "Average"> {
                        OptionalAttr<DenseI64ArrayAttr>:$pads,
                        OptionalAttr<DenseI64ArrayAttr>:$strides);
 }
-def Vit_MaxPoolOp : Vit_PoolOp<"max_pool", "Max"> {
-  let arguments = (ins Vit_FloatTensor:$input,
+def Vit_MaxPoolTensor : RankedTensorOf<[F32, F64, I8, UI8]>;
+def Vit_MaxPoolOp : Vit_PoolOp<"max_pool", "Max", Vit_MaxPoolTensor> {
+  let arguments = (ins Vit_MaxPoolTensor:$input,
                        DefaultValuedStrAttr<StrAttr, "NOTSET">:$auto_pad,
                        DefaultValuedAttr<I64Attr, "0">:$ceil_mode,
                        OptionalAttr<DenseI64ArrayAttr>:$dilations,

@@ -4,7 +4,7 @@ import lit.formats
 
 config.name = "vitc"
 config.test_format = lit.formats.ShTest(execute_external=False)
-config.suffixes = [".mlir", ".onnxtxt"]
+config.suffixes = [".mlir", ".onnxtxt", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.vitc_build_dir, "test", "lit")
 config.excludes = ["lit.cfg.py", "lit.site.cfg.py.in", "Inputs"]
