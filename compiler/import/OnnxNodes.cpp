@@ -118,7 +118,7 @@ llvm::Error buildGeneric(NodeContext &ctx, const GenericSpec &spec,
   for (int i = numResults; i < node.output_size() && !spec.boundByCaller; ++i)
     if (ctx.isOutputUsed(i))
       return nodeError(ctx, "output " + std::to_string(i) + " ('" + node.output(i) +
-                                "') is used, but only inference outputs are supported");
+                                "') is used; vitc does not support this output");
   for (int i = 0; i < numResults; ++i) {
     llvm::Expected<Type> type = ctx.resultType(i);
     if (!type)

@@ -11,11 +11,12 @@ namespace vitc::import {
 bool hasOpenTypes(mlir::func::FuncOp func);
 
 /// Gives every value of `func` its exact static type by running the function
-/// once on zero inputs with the interpreter and recording each result's shape
-/// and element type. All inputs must have static shapes; shapes must not
-/// depend on input values (true of ViT exports, whose only shape arithmetic
-/// is Shape/Gather/Concat/Div chains over static dims). Updates the function
-/// signature's result types too.
+/// with the interpreter (on all-zero, then all-one inputs) and recording each
+/// result's shape and element type. All inputs must have static shapes, and
+/// shapes must not depend on input values -- true of ViT exports, whose only
+/// shape arithmetic is Shape/Gather/Concat/Div chains over static dims; a
+/// value-dependent shape is reported as an error naming the node. Updates the
+/// function signature's result types too.
 llvm::Error refineTypesByExecution(mlir::func::FuncOp func);
 
 } // namespace vitc::import

@@ -65,7 +65,9 @@ struct LoadOptions {
   /// Dims the model leaves dynamic and no entry fixes are set to 1 (and
   /// reported in Model::notes()).
   std::vector<InputShape> inputShapes;
-  /// ONNX opset every model is converted to before import (11..17 accepted).
+  /// ONNX opset (11..17) every model is converted to before import. Models
+  /// declaring opsets 11..17 are accepted, an older one when none of its ops
+  /// changed since the opset it declares.
   int targetOpset = 17;
 };
 
