@@ -49,7 +49,8 @@ Tensor tile(const Tensor &x, const std::vector<int64_t> &repeats);
 enum class PadMode { Constant, Reflect, Edge };
 PadMode parsePadMode(const std::string &text);
 /// ONNX Pad: pads = [x1_begin, x2_begin, ..., x1_end, ...] over all dims
-/// (negative pads crop). `value` is a scalar of x's dtype (Constant mode).
+/// (negative pads crop first, then the positive ones pad the cropped tensor).
+/// `value` is a one-element tensor of x's dtype (Constant mode; default 0).
 Tensor pad(const Tensor &x, const std::vector<int64_t> &pads, PadMode mode,
            const std::optional<Tensor> &value);
 
@@ -82,6 +83,9 @@ NearestRounding parseNearestRounding(const std::string &text);
 
 /// ONNX Resize (opset 13+) with nearest or (multi)linear interpolation over
 /// any dims; give either `scales` (one per dim) or `sizes` (one per dim). F32.
+/// Matches the ONNX reference implementation, including its use of the
+/// fractional resized length (scale * input) in align_corners and
+/// pytorch_half_pixel. excludeOutside has no effect on nearest and linear.
 Tensor resize(const Tensor &x, const std::vector<float> &scales,
               const std::vector<int64_t> &sizes, const ResizeAttrs &attrs, ThreadPool *pool);
 

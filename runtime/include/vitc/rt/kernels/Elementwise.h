@@ -5,6 +5,11 @@
 // Supported dtypes: arithmetic ops on F32, F64, I8, U8, I16, I32, I64;
 // logical ops on Bool. An unsupported dtype throws vitc::rt::Error.
 //
+// Every result is defined: integer + - * wrap around, x / 0 and x % 0 give
+// 0 for integers, INT_MIN / -1 gives INT_MIN; Min/Max propagate NaN (numpy
+// minimum/maximum). f32 Exp/Erf/Tanh/Sigmoid/Gelu use vectorised
+// approximations accurate to about 1 ulp (see kernels/FastMath.h).
+//
 //===----------------------------------------------------------------------===//
 #ifndef VITC_RT_KERNELS_ELEMENTWISE_H
 #define VITC_RT_KERNELS_ELEMENTWISE_H
@@ -20,7 +25,9 @@ namespace vitc::rt {
 Shape broadcastShapes(const Shape &a, const Shape &b);
 
 enum class BinaryOp {
-  Add, Sub, Mul, Div, Pow, Min, Max, Mod, FMod, // arithmetic
+  Add, Sub, Mul, Div, Pow, Min, Max, // arithmetic
+  Mod,  ///< ONNX Mod fmod=0: the result takes the divisor's sign (numpy.mod)
+  FMod, ///< ONNX Mod fmod=1: C fmod / %, the result takes the dividend's sign
   Equal, Less, LessOrEqual, Greater, GreaterOrEqual, // -> Bool
   And, Or, Xor, // Bool x Bool -> Bool
 };
@@ -35,8 +42,8 @@ enum class UnaryOp {
   GeluTanh, ///< tanh approximation
   Not,      ///< Bool only
 };
-/// Floating ops (Sqrt, Exp, ..., Gelu) need F32/F64; Neg/Abs/Sign/Relu also
-/// take signed integers.
+/// Floating ops (Sqrt, Exp, ..., Gelu) need F32/F64; Abs/Sign/Relu also take
+/// integers, Neg signed integers.
 Tensor unary(UnaryOp op, const Tensor &x, ThreadPool *pool);
 
 /// max(0, min(1, alpha * x + beta))
@@ -51,7 +58,8 @@ Tensor clip(const Tensor &x, const std::optional<Tensor> &lo,
 /// cond ? x : y with three-way broadcasting; cond is Bool.
 Tensor where(const Tensor &cond, const Tensor &x, const Tensor &y, ThreadPool *pool);
 /// Element conversion with C++ semantics; float -> int truncates toward zero,
-/// anything -> Bool is (v != 0).
+/// anything -> Bool is (v != 0). Defined everywhere: float -> int saturates at
+/// the integer's range and maps NaN to 0; int -> narrower int wraps.
 Tensor cast(const Tensor &x, DType to);
 
 } // namespace vitc::rt

@@ -1,11 +1,11 @@
 //===- Gemm.h - fp32 matrix multiplication kernels ----------------*- C++ -*-===//
 //
 // sgemm is the one fp32 GEMM every dense op (MatMul, Gemm, Linear, Conv via
-// im2col, attention) goes through. It is blocked for the cache, packs its
-// operands, runs a SIMD micro-kernel chosen at run time (AVX-512, AVX2+FMA,
-// or portable C++), and splits the output over the thread pool. The
-// reduction order over K is fixed, so results do not depend on the number
-// of threads.
+// im2col, attention) goes through. It is blocked for the cache, packs the
+// right-hand operand (reads the left one in place), runs a SIMD micro-kernel
+// chosen at run time (AVX-512, AVX2+FMA, or portable C++), and splits the
+// output over the thread pool. The reduction order over K is fixed, so
+// results do not depend on the number of threads.
 //
 //===----------------------------------------------------------------------===//
 #ifndef VITC_RT_KERNELS_GEMM_H

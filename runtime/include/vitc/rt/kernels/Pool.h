@@ -12,10 +12,12 @@ struct PoolAttrs {
   bool countIncludePad = false; ///< AveragePool only
 };
 
-/// ONNX MaxPool / AveragePool over NCHW (1-d and 2-d spatial), F32.
+/// ONNX MaxPool / AveragePool over [N, C, spatial...] with 1 to 3 spatial
+/// dims. MaxPool takes F32, F64, I8, U8 (only the values output, not the
+/// indices); AveragePool F32, F64.
 Tensor maxPool(const Tensor &x, PoolAttrs attrs, ThreadPool *pool);
 Tensor averagePool(const Tensor &x, PoolAttrs attrs, ThreadPool *pool);
-/// Mean over all spatial dims: [N, C, ...] -> [N, C, 1, ...].
+/// Mean (max) over all spatial dims: [N, C, ...] -> [N, C, 1, ...]. F32, F64.
 Tensor globalAveragePool(const Tensor &x, ThreadPool *pool);
 Tensor globalMaxPool(const Tensor &x, ThreadPool *pool);
 
