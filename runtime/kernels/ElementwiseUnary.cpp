@@ -12,6 +12,7 @@
 #include "DTypeDispatch.h"
 #include "ElementwiseUtil.h"
 #include "FastMath.h"
+#include "Multiversion.h"
 
 #include <cmath>
 #include <type_traits>
@@ -74,8 +75,7 @@ template <typename T, typename Fn> Tensor runUnary(const Tensor &x, ThreadPool *
   const T *in = x.data<T>();
   T *result = out.data<T>();
   parallelFor(pool, x.numel(), kElementwiseGrain, [&](int64_t begin, int64_t end) {
-    for (int64_t i = begin; i < end; ++i)
-      result[i] = fn(in[i]);
+    mapArray(in + begin, result + begin, end - begin, fn);
   });
   return out;
 }

@@ -9,6 +9,7 @@
 
 #include "DTypeDispatch.h"
 #include "FastMath.h"
+#include "Multiversion.h"
 #include "IndexUtil.h"
 
 #include <cmath>
@@ -29,7 +30,7 @@ void requireF32(const Tensor &t, const char *op, const char *what) {
     throw Error(std::string(op) + ": " + what + " must be f32, got " + dtypeName(t.dtype()));
 }
 
-float rowMax(const float *x, int64_t n) {
+inline float rowMax(const float *x, int64_t n) {
   float lanes[kLanes];
   for (int l = 0; l < kLanes; ++l)
     lanes[l] = -std::numeric_limits<float>::infinity();
@@ -45,7 +46,7 @@ float rowMax(const float *x, int64_t n) {
   return m;
 }
 
-float rowSum(const float *x, int64_t n) {
+inline float rowSum(const float *x, int64_t n) {
   float lanes[kLanes] = {};
   int64_t i = 0;
   for (; i + kLanes <= n; i += kLanes)
@@ -58,7 +59,7 @@ float rowSum(const float *x, int64_t n) {
 }
 
 /// Sum of (x - mean)^2.
-float rowSquaredDeviation(const float *x, int64_t n, float mean) {
+inline float rowSquaredDeviation(const float *x, int64_t n, float mean) {
   float lanes[kLanes] = {};
   int64_t i = 0;
   for (; i + kLanes <= n; i += kLanes)
@@ -75,7 +76,7 @@ float rowSquaredDeviation(const float *x, int64_t n, float mean) {
 }
 
 /// y = softmax (or log-softmax) of the contiguous row x.
-void softmaxRow(const float *x, float *y, int64_t n, bool logarithm) {
+VITC_MULTIVERSION void softmaxRow(const float *x, float *y, int64_t n, bool logarithm) {
   const float m = rowMax(x, n);
   for (int64_t i = 0; i < n; ++i)
     y[i] = fastExp(x[i] - m);
@@ -93,7 +94,8 @@ void softmaxRow(const float *x, float *y, int64_t n, bool logarithm) {
 /// Softmax over the middle dim of one [n, inner] block, column-wise; the
 /// per-column maxima and sums run over the rows in order, vectorised across
 /// columns.
-void softmaxColumns(const float *x, float *y, int64_t n, int64_t inner, bool logarithm) {
+VITC_MULTIVERSION void softmaxColumns(const float *x, float *y, int64_t n, int64_t inner,
+                                      bool logarithm) {
   std::vector<float> m(x, x + inner), sum(static_cast<size_t>(inner), 0.0f);
   for (int64_t r = 1; r < n; ++r)
     for (int64_t j = 0; j < inner; ++j)
@@ -173,6 +175,15 @@ std::vector<float> broadcastParam(const Tensor &param, const Shape &shape, const
   return flat;
 }
 
+VITC_MULTIVERSION void layerNormRow(const float *row, float *result, int64_t n, const float *gamma,
+                                    const float *beta, float epsilon) {
+  const float mean = rowSum(row, n) / static_cast<float>(n);
+  const float variance = rowSquaredDeviation(row, n, mean) / static_cast<float>(n);
+  const float invStdDev = 1.0f / std::sqrt(variance + epsilon);
+  for (int64_t i = 0; i < n; ++i)
+    result[i] = ((row[i] - mean) * invStdDev) * gamma[i] + beta[i];
+}
+
 } // namespace
 
 Tensor softmax(const Tensor &x, int64_t axis, ThreadPool *pool) {
@@ -201,15 +212,8 @@ Tensor layerNorm(const Tensor &x, const Tensor &scale, const std::optional<Tenso
   const float *in = x.data<float>();
   float *out = y.data<float>();
   parallelFor(pool, rows, std::max<int64_t>(1, kGrain / n), [&](int64_t b, int64_t e) {
-    for (int64_t r = b; r < e; ++r) {
-      const float *row = in + r * n;
-      float *result = out + r * n;
-      const float mean = rowSum(row, n) / static_cast<float>(n);
-      const float variance = rowSquaredDeviation(row, n, mean) / static_cast<float>(n);
-      const float invStdDev = 1.0f / std::sqrt(variance + epsilon);
-      for (int64_t i = 0; i < n; ++i)
-        result[i] = ((row[i] - mean) * invStdDev) * gamma[i] + beta[i];
-    }
+    for (int64_t r = b; r < e; ++r)
+      layerNormRow(in + r * n, out + r * n, n, gamma.data(), beta.data(), epsilon);
   });
   return y;
 }

@@ -65,7 +65,9 @@ void sgemmPacked(bool transA, int64_t M, float alpha, const float *A, int64_t ld
                  ThreadPool *pool);
 
 /// ONNX MatMul: numpy matmul semantics (1-d operands promoted, batch dims
-/// broadcast). f32 only. `packedB` may hold b pre-packed when b is 2-d.
+/// broadcast). f32 only. All products of a batch (e.g. attention heads) are
+/// shared out over the pool together. `packedB` may hold b pre-packed when
+/// b is 2-d (constant weights: saves packing it on every call).
 Tensor matmul(const Tensor &a, const Tensor &b, ThreadPool *pool,
               const PackedMatrix *packedB = nullptr);
 
@@ -76,7 +78,8 @@ struct GemmAttrs {
   bool transB = false;
 };
 /// ONNX Gemm: alpha * op(A) * op(B) + beta * C, C unidirectionally
-/// broadcast to [M,N]. A and B are 2-d f32.
+/// broadcast to [M,N]. A and B are 2-d f32. `packedB` may hold op(B)
+/// pre-packed (PackedMatrix::pack with the same transB).
 Tensor gemm(const Tensor &a, const Tensor &b, const std::optional<Tensor> &c,
             const GemmAttrs &attrs, ThreadPool *pool,
             const PackedMatrix *packedB = nullptr);
