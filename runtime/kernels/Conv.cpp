@@ -13,7 +13,6 @@
 //===----------------------------------------------------------------------===//
 #include "vitc/rt/kernels/Conv.h"
 #include "GemmDriver.h"
-#include "OutputTensor.h"
 
 #include <algorithm>
 #include <cstring>
@@ -257,7 +256,7 @@ Tensor conv(const Tensor &x, const Tensor &w, const std::optional<Tensor> &b, Co
 
   Shape outShape{N, M};
   outShape.insert(outShape.end(), spatialOut.begin(), spatialOut.end());
-  Tensor y = kernels::uninitializedTensor(DType::F32, outShape);
+  Tensor y = Tensor::uninitialized(DType::F32, outShape);
   const float *xData = x.data<float>(), *wData = w.data<float>();
   const float *bias = b && b->valid() ? b->data<float>() : nullptr;
   float *yData = y.data<float>();

@@ -68,7 +68,7 @@ Tensor concat(const std::vector<Tensor> &inputs, int64_t axis) {
                   shapeToString(first.shape()) + " along axis " + std::to_string(axis));
     outShape[axis] += t.shape()[axis];
   }
-  Tensor out(first.dtype(), outShape);
+  Tensor out = Tensor::uninitialized(first.dtype(), outShape);
   const size_t elem = dtypeSize(first.dtype());
   const int64_t outer = productOf(outShape, 0, axis);
   const size_t innerBytes =
@@ -91,7 +91,7 @@ namespace {
 /// Copies a strided box of `x`: along dim d, `count[d]` elements starting at
 /// `start[d]` with step `step[d]`.
 Tensor stridedCopy(const Tensor &x, const Shape &start, const Shape &step, const Shape &count) {
-  Tensor out(x.dtype(), count);
+  Tensor out = Tensor::uninitialized(x.dtype(), count);
   const size_t rank = count.size();
   if (out.numel() == 0)
     return out;
@@ -216,7 +216,7 @@ Tensor expand(const Tensor &x, const std::vector<int64_t> &shape) {
     if (d < 0)
       throw Error("Expand: negative dim in shape " + shapeToString(shape));
   const Shape outShape = broadcastShapes(x.shape(), shape);
-  Tensor out(x.dtype(), outShape);
+  Tensor out = Tensor::uninitialized(x.dtype(), outShape);
   const BroadcastPlan plan(outShape, {&x.shape()}, "Expand");
   const bool contiguous = plan.runStride(0) != 0;
   dispatchWord(x.dtype(), [&](auto tag) {
@@ -244,7 +244,7 @@ Tensor tile(const Tensor &x, const std::vector<int64_t> &repeats) {
       throw Error("Tile: negative repeat " + std::to_string(repeats[d]));
     outShape[d] = x.shape()[d] * repeats[d];
   }
-  Tensor out(x.dtype(), outShape);
+  Tensor out = Tensor::uninitialized(x.dtype(), outShape);
   if (out.numel() == 0 || rank == 0) {
     if (rank == 0)
       std::memcpy(out.raw(), x.raw(), dtypeSize(x.dtype()));

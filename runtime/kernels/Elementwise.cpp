@@ -235,7 +235,7 @@ Tensor binary(BinaryOp op, const Tensor &a, const Tensor &b, ThreadPool *pool) {
   const Shape shape = broadcastShapes(a.shape(), b.shape());
   switch (op) {
   case BinaryOp::Pow: {
-    Tensor out(a.dtype(), shape);
+    Tensor out = Tensor::uninitialized(a.dtype(), shape);
     dispatchArithmetic(a.dtype(), name, [&](auto base) {
       dispatchArithmetic(b.dtype(), name, [&](auto exponent) {
         power<typename decltype(base)::type, typename decltype(exponent)::type>(a, b, out, pool);
@@ -249,7 +249,7 @@ Tensor binary(BinaryOp op, const Tensor &a, const Tensor &b, ThreadPool *pool) {
   case BinaryOp::Greater:
   case BinaryOp::GreaterOrEqual: {
     requireSameDType(name, a, b);
-    Tensor out(DType::Bool, shape);
+    Tensor out = Tensor::uninitialized(DType::Bool, shape);
     dispatchAll(a.dtype(), name,
                 [&](auto tag) { comparison<typename decltype(tag)::type>(op, a, b, out, pool); });
     return out;
@@ -260,7 +260,7 @@ Tensor binary(BinaryOp op, const Tensor &a, const Tensor &b, ThreadPool *pool) {
     if (a.dtype() != DType::Bool || b.dtype() != DType::Bool)
       throw Error(std::string(name) + ": operands must be bool, got " + dtypeName(a.dtype()) +
                   " and " + dtypeName(b.dtype()));
-    Tensor out(DType::Bool, shape);
+    Tensor out = Tensor::uninitialized(DType::Bool, shape);
     if (op == BinaryOp::And)
       runBinary<bool, bool, bool>(a, b, out, name, pool, [](bool x, bool y) { return x && y; });
     else if (op == BinaryOp::Or)
@@ -271,7 +271,7 @@ Tensor binary(BinaryOp op, const Tensor &a, const Tensor &b, ThreadPool *pool) {
   }
   default: {
     requireSameDType(name, a, b);
-    Tensor out(a.dtype(), shape);
+    Tensor out = Tensor::uninitialized(a.dtype(), shape);
     dispatchArithmetic(a.dtype(), name, [&](auto tag) {
       arithmetic<typename decltype(tag)::type>(op, a, b, out, pool);
     });
@@ -285,7 +285,7 @@ Tensor where(const Tensor &cond, const Tensor &x, const Tensor &y, ThreadPool *p
     throw Error(std::string("Where: condition must be bool, got ") + dtypeName(cond.dtype()));
   requireSameDType("Where", x, y);
   const Shape shape = broadcastShapes(cond.shape(), broadcastShapes(x.shape(), y.shape()));
-  Tensor out(x.dtype(), shape);
+  Tensor out = Tensor::uninitialized(x.dtype(), shape);
   const BroadcastPlan plan(shape, {&cond.shape(), &x.shape(), &y.shape()}, "Where");
   dispatchAll(x.dtype(), "Where", [&](auto tag) {
     using T = typename decltype(tag)::type;

@@ -71,7 +71,7 @@ const char *unaryOpName(UnaryOp op) {
 
 /// out[i] = fn(x[i]) for a tensor of T, split over the pool.
 template <typename T, typename Fn> Tensor runUnary(const Tensor &x, ThreadPool *pool, Fn fn) {
-  Tensor out(x.dtype(), x.shape());
+  Tensor out = Tensor::uninitialized(x.dtype(), x.shape());
   const T *in = x.data<T>();
   T *result = out.data<T>();
   parallelFor(pool, x.numel(), kElementwiseGrain, [&](int64_t begin, int64_t end) {

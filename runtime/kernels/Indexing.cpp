@@ -43,7 +43,7 @@ Tensor gather(const Tensor &x, const Tensor &indices, int64_t axis) {
   Shape outShape(x.shape().begin(), x.shape().begin() + axis);
   outShape.insert(outShape.end(), indices.shape().begin(), indices.shape().end());
   outShape.insert(outShape.end(), x.shape().begin() + axis + 1, x.shape().end());
-  Tensor out(x.dtype(), outShape);
+  Tensor out = Tensor::uninitialized(x.dtype(), outShape);
   const int64_t outer = productOf(x.shape(), 0, axis);
   const size_t innerBytes =
       static_cast<size_t>(productOf(x.shape(), axis + 1, x.shape().size())) * dtypeSize(x.dtype());
@@ -69,7 +69,7 @@ Tensor gatherElements(const Tensor &x, const Tensor &indices, int64_t axis) {
       throw Error("GatherElements: indices shape " + shapeToString(indices.shape()) +
                   " exceeds data shape " + shapeToString(x.shape()) + " off the axis");
   const std::vector<int64_t> index = resolveIndices(indices, x.shape()[axis], "GatherElements");
-  Tensor out(x.dtype(), indices.shape());
+  Tensor out = Tensor::uninitialized(x.dtype(), indices.shape());
   const size_t rank = static_cast<size_t>(x.rank());
   std::vector<int64_t> stride(rank, 1);
   for (size_t d = rank; d-- > 1;)
@@ -146,7 +146,7 @@ Tensor depthToSpace(const Tensor &x, int64_t blockSize, bool crdMode) {
     throw Error("DepthToSpace: channels " + std::to_string(c) + " not divisible by blocksize^2 " +
                 std::to_string(b * b));
   const int64_t oc = c / (b * b);
-  Tensor out(x.dtype(), {x.shape()[0], oc, x.shape()[2] * b, x.shape()[3] * b});
+  Tensor out = Tensor::uninitialized(x.dtype(), {x.shape()[0], oc, x.shape()[2] * b, x.shape()[3] * b});
   if (crdMode)
     rearrangeBlocks(out.shape(), b, x.dtype(), x.raw(), out.raw(), true,
                     [&](int64_t ch, int64_t i, int64_t j) { return (ch * b + i) * b + j; });
@@ -163,7 +163,7 @@ Tensor spaceToDepth(const Tensor &x, int64_t blockSize) {
     throw Error("SpaceToDepth: spatial dims of " + shapeToString(x.shape()) +
                 " not divisible by blocksize " + std::to_string(b));
   const int64_t c = x.shape()[1];
-  Tensor out(x.dtype(), {x.shape()[0], c * b * b, x.shape()[2] / b, x.shape()[3] / b});
+  Tensor out = Tensor::uninitialized(x.dtype(), {x.shape()[0], c * b * b, x.shape()[2] / b, x.shape()[3] / b});
   rearrangeBlocks(x.shape(), b, x.dtype(), x.raw(), out.raw(), false,
                   [&](int64_t ch, int64_t i, int64_t j) { return (i * b + j) * c + ch; });
   return out;

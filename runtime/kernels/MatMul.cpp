@@ -8,7 +8,6 @@
 //
 //===----------------------------------------------------------------------===//
 #include "GemmDriver.h"
-#include "OutputTensor.h"
 
 #include <algorithm>
 #include <string>
@@ -78,7 +77,7 @@ Tensor matmul(const Tensor &a, const Tensor &b, ThreadPool *pool, const PackedMa
     outShape.push_back(M);
   if (b.rank() > 1)
     outShape.push_back(N);
-  Tensor out = kernels::uninitializedTensor(DType::F32, outShape);
+  Tensor out = Tensor::uninitialized(DType::F32, outShape);
 
   const int64_t batchCount = numElements(outBatch);
   if (packedB) {
@@ -139,7 +138,7 @@ Tensor gemm(const Tensor &a, const Tensor &b, const std::optional<Tensor> &c,
   if (packedB)
     checkPacked("Gemm", *packedB, K, N);
 
-  Tensor out = kernels::uninitializedTensor(DType::F32, {M, N});
+  Tensor out = Tensor::uninitialized(DType::F32, {M, N});
   float *y = out.data<float>();
   float beta = 0.0f;
   if (c && c->valid() && attrs.beta != 0.0f) {

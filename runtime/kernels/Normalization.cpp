@@ -127,7 +127,7 @@ Tensor softmaxImpl(const Tensor &x, int64_t axis, ThreadPool *pool, bool logarit
   const int64_t outer = productOf(x.shape(), 0, axis);
   const int64_t n = x.shape()[axis];
   const int64_t inner = productOf(x.shape(), axis + 1, x.shape().size());
-  Tensor y(DType::F32, x.shape());
+  Tensor y = Tensor::uninitialized(DType::F32, x.shape());
   if (y.numel() == 0)
     return y;
   const float *in = x.data<float>();
@@ -206,7 +206,7 @@ Tensor layerNorm(const Tensor &x, const Tensor &scale, const std::optional<Tenso
       bias ? broadcastParam(*bias, normShape, "bias") : std::vector<float>(gamma.size(), 0.0f);
   const int64_t rows = productOf(x.shape(), 0, axis);
   const int64_t n = numElements(normShape);
-  Tensor y(DType::F32, x.shape());
+  Tensor y = Tensor::uninitialized(DType::F32, x.shape());
   if (y.numel() == 0)
     return y;
   const float *in = x.data<float>();
@@ -235,7 +235,7 @@ Tensor batchNorm(const Tensor &x, const Tensor &scale, const Tensor &bias, const
   }
   const int64_t batch = x.shape()[0];
   const int64_t plane = productOf(x.shape(), 2, x.shape().size());
-  Tensor y(DType::F32, x.shape());
+  Tensor y = Tensor::uninitialized(DType::F32, x.shape());
   const float *in = x.data<float>();
   float *out = y.data<float>();
   const float *g = scale.data<float>(), *b = bias.data<float>();

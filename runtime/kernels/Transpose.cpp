@@ -14,7 +14,6 @@
 //===----------------------------------------------------------------------===//
 #include "vitc/rt/kernels/DataMovement.h"
 
-#include "OutputTensor.h"
 
 #include <algorithm>
 #include <cstring>
@@ -216,7 +215,7 @@ Tensor transpose(const Tensor &x, std::vector<int64_t> perm, ThreadPool *pool) {
   Shape outShape(rank);
   for (int64_t i = 0; i < rank; ++i)
     outShape[i] = x.shape()[perm[i]];
-  Tensor out = kernels::uninitializedTensor(x.dtype(), outShape);
+  Tensor out = Tensor::uninitialized(x.dtype(), outShape);
   if (out.numel() == 0)
     return out;
   Simplified s = simplify(x.shape(), perm);

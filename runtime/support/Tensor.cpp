@@ -3,6 +3,8 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
+#include <unordered_map>
 
 namespace vitc::rt {
 
@@ -58,24 +60,87 @@ std::string shapeToString(const Shape &shape) {
 
 namespace {
 constexpr size_t kAlignment = 64;
+/// Buffers at least this large go through the recycling cache.
+constexpr size_t kRecycleMin = 64 * 1024;
+/// Most bytes the cache holds; beyond it freed buffers go back to the system.
+constexpr size_t kRecycleCapacity = 256 * 1024 * 1024;
 
-std::shared_ptr<const void> allocateZeroed(size_t bytes, void *&data) {
-  size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
+/// Free buffers by size; sizes are rounded to 4 KiB so repeated runs of a
+/// model find their buffers again.
+class BufferCache {
+public:
+  void *take(size_t bytes) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = free_.find(bytes);
+    if (it == free_.end() || it->second.empty())
+      return nullptr;
+    void *p = it->second.back();
+    it->second.pop_back();
+    cached_ -= bytes;
+    return p;
+  }
+  /// Keeps `p` for reuse; false when the cache is full (caller frees it).
+  bool give(void *p, size_t bytes) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (cached_ + bytes > kRecycleCapacity)
+      return false;
+    free_[bytes].push_back(p);
+    cached_ += bytes;
+    return true;
+  }
+  ~BufferCache() {
+    for (auto &[bytes, buffers] : free_)
+      for (void *p : buffers)
+        std::free(p);
+  }
+
+private:
+  std::mutex mutex_;
+  std::unordered_map<size_t, std::vector<void *>> free_;
+  size_t cached_ = 0;
+};
+
+BufferCache &bufferCache() {
+  static BufferCache *cache = new BufferCache(); // Outlives every static tensor.
+  return *cache;
+}
+
+std::shared_ptr<const void> allocate(size_t bytes, void *&data) {
+  size_t rounded = bytes < kRecycleMin ? (bytes + kAlignment - 1) / kAlignment * kAlignment
+                                       : (bytes + 4095) / 4096 * 4096;
   if (rounded == 0)
     rounded = kAlignment;
-  void *p = std::aligned_alloc(kAlignment, rounded);
+  void *p = rounded >= kRecycleMin ? bufferCache().take(rounded) : nullptr;
+  if (!p)
+    p = std::aligned_alloc(kAlignment, rounded);
   if (!p)
     throw Error("out of memory allocating " + std::to_string(bytes) + " bytes");
-  std::memset(p, 0, rounded);
   data = p;
-  return std::shared_ptr<const void>(p, [](const void *q) { std::free(const_cast<void *>(q)); });
+  if (rounded < kRecycleMin)
+    return std::shared_ptr<const void>(p, [](const void *q) { std::free(const_cast<void *>(q)); });
+  return std::shared_ptr<const void>(p, [rounded](const void *q) {
+    if (!bufferCache().give(const_cast<void *>(q), rounded))
+      std::free(const_cast<void *>(q));
+  });
 }
 } // namespace
 
 Tensor::Tensor(DType type, Shape shape)
     : dtype_(type), hasType_(true), shape_(std::move(shape)) {
   numel_ = numElements(shape_);
-  storage_ = allocateZeroed(byteSize(), data_);
+  storage_ = allocate(byteSize(), data_);
+  if (byteSize())
+    std::memset(data_, 0, byteSize());
+}
+
+Tensor Tensor::uninitialized(DType type, Shape shape) {
+  Tensor t;
+  t.dtype_ = type;
+  t.hasType_ = true;
+  t.shape_ = std::move(shape);
+  t.numel_ = numElements(t.shape_);
+  t.storage_ = allocate(t.byteSize(), t.data_);
+  return t;
 }
 
 Tensor Tensor::view(DType type, Shape shape, const void *data) {
@@ -111,7 +176,7 @@ Tensor Tensor::reshaped(Shape shape) const {
 }
 
 Tensor Tensor::clone() const {
-  Tensor t(dtype_, shape_);
+  Tensor t = uninitialized(dtype_, shape_);
   if (byteSize())
     std::memcpy(t.data_, data_, byteSize());
   return t;

@@ -6,26 +6,18 @@
 //===----------------------------------------------------------------------===//
 #include "vitc/rt/kernels/DataMovement.h"
 
+#include "TestTensors.h"
+
 #include <catch2/catch.hpp>
 
 #include <limits>
 
 using namespace vitc::rt;
+using namespace vitc::rt::testing;
 
 namespace {
 
-template <typename T> std::vector<T> valuesOf(const Tensor &t) {
-  const T *p = t.data<T>();
-  return std::vector<T>(p, p + t.numel());
-}
 
-/// int32 tensor holding 0, 1, 2, ... in `shape`.
-Tensor arange(Shape shape) {
-  std::vector<int32_t> v(static_cast<size_t>(numElements(shape)));
-  for (size_t i = 0; i < v.size(); ++i)
-    v[i] = static_cast<int32_t>(i);
-  return Tensor::fromVector<int32_t>(std::move(shape), v);
-}
 
 constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
 constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
@@ -59,12 +51,12 @@ TEST_CASE("Concat joins along any axis", "[runtime][datamovement]") {
             0)) == std::vector<bool>{true, false, true});
   CHECK_THROWS_AS(concat({}, 0), Error);
   CHECK_THROWS_AS(concat({a, b}, 0), Error);              // dims differ off the axis
-  CHECK_THROWS_AS(concat({a, arange({2, 1})}, 1), Error); // dtypes differ
+  CHECK_THROWS_AS(concat({a, iota<int32_t>({2, 1})}, 1), Error); // dtypes differ
   CHECK_THROWS_AS(concat({a, b}, 2), Error);              // axis out of range
 }
 
 TEST_CASE("Slice handles negative, clamped and reversed ranges", "[runtime][datamovement]") {
-  const Tensor x = arange({2, 3, 4});
+  const Tensor x = iota<int32_t>({2, 3, 4});
   // x[0:1, 1:3]
   const Tensor s = slice(x, {0, 1}, {1, 3}, {}, {});
   CHECK(s.shape() == Shape{1, 2, 4});
@@ -104,12 +96,12 @@ TEST_CASE("Split by sizes and into equal parts", "[runtime][datamovement]") {
   REQUIRE(parts.size() == 3);
   CHECK(valuesOf<float>(parts[2]) == std::vector<float>{5, 6});
   // Uneven: the last part is smaller (opset 18).
-  parts = split(arange({7}), -1, {}, 4);
+  parts = split(iota<int32_t>({7}), -1, {}, 4);
   REQUIRE(parts.size() == 4);
   CHECK(parts[0].shape() == Shape{2});
   CHECK(valuesOf<int32_t>(parts[3]) == std::vector<int32_t>{6});
   // 2-d along axis 1 and zero-size parts (test_split_zero_size_splits).
-  parts = split(arange({2, 3}), 1, {0, 1, 2}, 0);
+  parts = split(iota<int32_t>({2, 3}), 1, {0, 1, 2}, 0);
   CHECK(parts[0].shape() == Shape{2, 0});
   CHECK(valuesOf<int32_t>(parts[1]) == std::vector<int32_t>{0, 3});
   CHECK(valuesOf<int32_t>(parts[2]) == std::vector<int32_t>{1, 2, 4, 5});
@@ -132,7 +124,7 @@ TEST_CASE("Expand broadcasts both ways", "[runtime][datamovement]") {
   CHECK(valuesOf<float>(e) == want);
   // The requested shape may be smaller than x (bidirectional).
   CHECK(expand(x, {1}).shape() == Shape{3, 1});
-  CHECK(valuesOf<int32_t>(expand(arange({3}), {2, 1})) == std::vector<int32_t>{0, 1, 2, 0, 1, 2});
+  CHECK(valuesOf<int32_t>(expand(iota<int32_t>({3}), {2, 1})) == std::vector<int32_t>{0, 1, 2, 0, 1, 2});
   CHECK_THROWS_AS(expand(x, {2, 1}), Error);
   CHECK_THROWS_AS(expand(x, {-1, 1}), Error);
 }

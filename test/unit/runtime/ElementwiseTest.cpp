@@ -7,26 +7,19 @@
 //===----------------------------------------------------------------------===//
 #include "vitc/rt/kernels/Elementwise.h"
 
+#include "TestTensors.h"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <limits>
 
 using namespace vitc::rt;
+using namespace vitc::rt::testing;
 
 namespace {
 
-template <typename T> std::vector<T> valuesOf(const Tensor &t) {
-  const T *p = t.data<T>();
-  return std::vector<T>(p, p + t.numel());
-}
 
-Tensor iota(Shape shape, float start, float step) {
-  std::vector<float> v(static_cast<size_t>(numElements(shape)));
-  for (size_t i = 0; i < v.size(); ++i)
-    v[i] = start + step * static_cast<float>(i);
-  return Tensor::fromVector<float>(std::move(shape), v);
-}
 
 /// a + b by a naive numpy-broadcast loop, for cross-checking the fast paths.
 std::vector<float> naiveAdd(const Tensor &a, const Tensor &b, const Shape &out) {

@@ -11,19 +11,18 @@
 //===----------------------------------------------------------------------===//
 #include "vitc/rt/kernels/Elementwise.h"
 
+#include "TestTensors.h"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
 #include <limits>
 
 using namespace vitc::rt;
+using namespace vitc::rt::testing;
 
 namespace {
 
-template <typename T> std::vector<T> valuesOf(const Tensor &t) {
-  const T *p = t.data<T>();
-  return std::vector<T>(p, p + t.numel());
-}
 
 /// Evenly spaced floats in [lo, hi].
 Tensor sweep(double lo, double hi, double step) {

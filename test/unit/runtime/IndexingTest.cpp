@@ -8,23 +8,16 @@
 //===----------------------------------------------------------------------===//
 #include "vitc/rt/kernels/DataMovement.h"
 
+#include "TestTensors.h"
+
 #include <catch2/catch.hpp>
 
 using namespace vitc::rt;
+using namespace vitc::rt::testing;
 
 namespace {
 
-template <typename T> std::vector<T> valuesOf(const Tensor &t) {
-  const T *p = t.data<T>();
-  return std::vector<T>(p, p + t.numel());
-}
 
-Tensor arangeF(Shape shape) {
-  std::vector<float> v(static_cast<size_t>(numElements(shape)));
-  for (size_t i = 0; i < v.size(); ++i)
-    v[i] = static_cast<float>(i);
-  return Tensor::fromVector<float>(std::move(shape), v);
-}
 
 } // namespace
 
@@ -39,10 +32,10 @@ TEST_CASE("Gather follows the ONNX examples", "[runtime][indexing]") {
   CHECK(g1.shape() == Shape{3, 1, 2});
   CHECK(valuesOf<float>(g1) == std::vector<float>{1.0f, 1.9f, 2.3f, 3.9f, 4.5f, 5.9f});
   // test_gather_negative_indices.
-  CHECK(valuesOf<float>(gather(arangeF({10}), Tensor::fromVector<int64_t>({3}, {0, -9, -10}), 0)) ==
+  CHECK(valuesOf<float>(gather(iota({10}), Tensor::fromVector<int64_t>({3}, {0, -9, -10}), 0)) ==
         std::vector<float>{0, 1, 0});
   // A scalar index removes the axis (the class token of a ViT: x[:, 0]).
-  const Tensor token = gather(arangeF({1, 4, 3}), Tensor::scalar<int64_t>(0), 1);
+  const Tensor token = gather(iota({1, 4, 3}), Tensor::scalar<int64_t>(0), 1);
   CHECK(token.shape() == Shape{1, 3});
   CHECK(valuesOf<float>(token) == std::vector<float>{0, 1, 2});
   CHECK_THROWS_AS(gather(data, Tensor::scalar<int64_t>(3), 0), Error);
@@ -87,12 +80,12 @@ TEST_CASE("DepthToSpace and SpaceToDepth follow the ONNX examples", "[runtime][i
                                                3, 9, 4, 10, 5, 11, 15, 21, 16, 22, 17, 23});
   const Tensor d = spaceToDepth(s, 2);
   CHECK(d.shape() == Shape{1, 4, 2, 3});
-  CHECK(valuesOf<float>(d) == valuesOf<float>(arangeF({24})));
+  CHECK(valuesOf<float>(d) == valuesOf<float>(iota({24})));
   // SpaceToDepth inverts DepthToSpace (DCR).
   CHECK(valuesOf<float>(spaceToDepth(dcr, 2)) == v);
-  CHECK_THROWS_AS(depthToSpace(arangeF({1, 6, 2, 2}), 2, false), Error);
-  CHECK_THROWS_AS(spaceToDepth(arangeF({1, 1, 3, 4}), 2), Error);
-  CHECK_THROWS_AS(depthToSpace(arangeF({8, 2, 3}), 2, false), Error);
+  CHECK_THROWS_AS(depthToSpace(iota({1, 6, 2, 2}), 2, false), Error);
+  CHECK_THROWS_AS(spaceToDepth(iota({1, 1, 3, 4}), 2), Error);
+  CHECK_THROWS_AS(depthToSpace(iota({8, 2, 3}), 2, false), Error);
 }
 
 TEST_CASE("Pad in constant, reflect and edge modes", "[runtime][indexing]") {

@@ -8,31 +8,14 @@
 //===----------------------------------------------------------------------===//
 #include "vitc/rt/kernels/Normalization.h"
 
+#include "TestTensors.h"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
 
 using namespace vitc::rt;
-
-namespace {
-
-void checkNear(const Tensor &got, const std::vector<float> &want, double eps = 1e-6) {
-  REQUIRE(got.dtype() == DType::F32);
-  REQUIRE(got.numel() == static_cast<int64_t>(want.size()));
-  for (size_t i = 0; i < want.size(); ++i) {
-    INFO("element " << i);
-    CHECK(got.data<float>()[i] == Approx(want[i]).epsilon(eps).margin(1e-7));
-  }
-}
-
-Tensor iota(Shape shape, float start, float step) {
-  std::vector<float> v(static_cast<size_t>(numElements(shape)));
-  for (size_t i = 0; i < v.size(); ++i)
-    v[i] = start + step * static_cast<float>(i);
-  return Tensor::fromVector<float>(std::move(shape), v);
-}
-
-} // namespace
+using namespace vitc::rt::testing;
 
 TEST_CASE("Softmax follows test_softmax_*", "[runtime][normalization]") {
   // test_softmax_example.

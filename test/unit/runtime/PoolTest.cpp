@@ -6,24 +6,18 @@
 //===----------------------------------------------------------------------===//
 #include "vitc/rt/kernels/Pool.h"
 
+#include "TestTensors.h"
+
 #include <catch2/catch.hpp>
 
 using namespace vitc::rt;
+using namespace vitc::rt::testing;
 
 namespace {
 
-template <typename T> std::vector<T> valuesOf(const Tensor &t) {
-  const T *p = t.data<T>();
-  return std::vector<T>(p, p + t.numel());
-}
 
 /// [1, 1, n, n] holding 1, 2, ..., n*n.
-Tensor square(int64_t n) {
-  std::vector<float> v(static_cast<size_t>(n * n));
-  for (size_t i = 0; i < v.size(); ++i)
-    v[i] = static_cast<float>(i + 1);
-  return Tensor::fromVector<float>({1, 1, n, n}, v);
-}
+Tensor square(int64_t n) { return iota({1, 1, n, n}, 1.0f); }
 
 PoolAttrs window(std::vector<int64_t> kernel, std::vector<int64_t> strides = {},
                  std::vector<int64_t> pads = {}) {
@@ -34,13 +28,6 @@ PoolAttrs window(std::vector<int64_t> kernel, std::vector<int64_t> strides = {},
   return attrs;
 }
 
-void checkNear(const Tensor &got, const std::vector<float> &want) {
-  REQUIRE(got.numel() == static_cast<int64_t>(want.size()));
-  for (size_t i = 0; i < want.size(); ++i) {
-    INFO("element " << i);
-    CHECK(got.data<float>()[i] == Approx(want[i]).epsilon(1e-6));
-  }
-}
 
 } // namespace
 

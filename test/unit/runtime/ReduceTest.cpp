@@ -7,27 +7,20 @@
 //===----------------------------------------------------------------------===//
 #include "vitc/rt/kernels/Reduce.h"
 
+#include "TestTensors.h"
+
 #include <catch2/catch.hpp>
 
 #include <cmath>
 
 using namespace vitc::rt;
+using namespace vitc::rt::testing;
 
 namespace {
 
-template <typename T> std::vector<T> valuesOf(const Tensor &t) {
-  const T *p = t.data<T>();
-  return std::vector<T>(p, p + t.numel());
-}
 
 Tensor exampleData() {
   return Tensor::fromVector<float>({3, 2, 2}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12});
-}
-
-void checkNear(const Tensor &got, const std::vector<float> &want) {
-  REQUIRE(got.numel() == static_cast<int64_t>(want.size()));
-  for (size_t i = 0; i < want.size(); ++i)
-    CHECK(got.data<float>()[i] == Approx(want[i]).epsilon(1e-6));
 }
 
 } // namespace

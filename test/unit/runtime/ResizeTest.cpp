@@ -7,23 +7,16 @@
 //===----------------------------------------------------------------------===//
 #include "vitc/rt/kernels/DataMovement.h"
 
+#include "TestTensors.h"
+
 #include <catch2/catch.hpp>
 
 using namespace vitc::rt;
+using namespace vitc::rt::testing;
 
 namespace {
 
-template <typename T> std::vector<T> valuesOf(const Tensor &t) {
-  const T *p = t.data<T>();
-  return std::vector<T>(p, p + t.numel());
-}
 
-Tensor counting(Shape shape) {
-  std::vector<float> v(static_cast<size_t>(numElements(shape)));
-  for (size_t i = 0; i < v.size(); ++i)
-    v[i] = static_cast<float>(i + 1);
-  return Tensor::fromVector<float>(std::move(shape), v);
-}
 
 ResizeAttrs attrsFor(ResizeMode mode, CoordinateTransform transform,
                      NearestRounding nearest = NearestRounding::RoundPreferFloor) {
@@ -34,15 +27,8 @@ ResizeAttrs attrsFor(ResizeMode mode, CoordinateTransform transform,
   return attrs;
 }
 
-void checkNear(const Tensor &got, const std::vector<float> &want) {
-  REQUIRE(got.numel() == static_cast<int64_t>(want.size()));
-  for (size_t i = 0; i < want.size(); ++i) {
-    INFO("element " << i);
-    CHECK(got.data<float>()[i] == Approx(want[i]).epsilon(1e-6));
-  }
-}
 
-/// Checks an 4x4 -> 8x8 nearest resize of counting({1,1,4,4}) against one
+/// Checks an 4x4 -> 8x8 nearest resize of iota({1,1,4,4}, 1.0f) against one
 /// index map used for both axes.
 void checkNearestMap(const Tensor &y, const std::vector<int> &map) {
   REQUIRE(y.shape() == Shape{1, 1, 8, 8});
@@ -57,24 +43,24 @@ void checkNearestMap(const Tensor &y, const std::vector<int> &map) {
 
 TEST_CASE("nearest resize follows test_resize_*_nearest", "[runtime][resize]") {
   const ResizeAttrs attrs = attrsFor(ResizeMode::Nearest, CoordinateTransform::HalfPixel);
-  const Tensor up = resize(counting({1, 1, 2, 2}), {1, 1, 2, 3}, {}, attrs, nullptr);
+  const Tensor up = resize(iota({1, 1, 2, 2}, 1.0f), {1, 1, 2, 3}, {}, attrs, nullptr);
   CHECK(up.shape() == Shape{1, 1, 4, 6});
   CHECK(valuesOf<float>(up) ==
         std::vector<float>{1, 1, 1, 2, 2, 2, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 3, 3, 3, 4, 4, 4});
-  const Tensor x24 = counting({1, 1, 2, 4});
+  const Tensor x24 = iota({1, 1, 2, 4}, 1.0f);
   const Tensor down = resize(x24, {1, 1, 0.6f, 0.6f}, {}, attrs, nullptr);
   CHECK(down.shape() == Shape{1, 1, 1, 2});
   CHECK(valuesOf<float>(down) == std::vector<float>{1, 3});
   CHECK(valuesOf<float>(resize(x24, {}, {1, 1, 1, 3}, attrs, nullptr)) ==
         std::vector<float>{1, 2, 4});
-  const Tensor sized = resize(counting({1, 1, 2, 2}), {}, {1, 1, 7, 8}, attrs, nullptr);
+  const Tensor sized = resize(iota({1, 1, 2, 2}, 1.0f), {}, {1, 1, 7, 8}, attrs, nullptr);
   CHECK(sized.shape() == Shape{1, 1, 7, 8});
   CHECK(sized.data<float>()[3 * 8 + 3] == 1.0f);
   CHECK(sized.data<float>()[4 * 8 + 4] == 4.0f);
 }
 
 TEST_CASE("nearest rounding modes and coordinate transforms", "[runtime][resize]") {
-  const Tensor x = counting({1, 1, 4, 4});
+  const Tensor x = iota({1, 1, 4, 4}, 1.0f);
   const std::vector<int64_t> sizes = {1, 1, 8, 8};
   checkNearestMap(resize(x, {}, sizes,
                          attrsFor(ResizeMode::Nearest, CoordinateTransform::AlignCorners,
@@ -103,7 +89,7 @@ TEST_CASE("nearest rounding modes and coordinate transforms", "[runtime][resize]
 }
 
 TEST_CASE("linear resize follows test_resize_*_linear*", "[runtime][resize]") {
-  const Tensor x22 = counting({1, 1, 2, 2});
+  const Tensor x22 = iota({1, 1, 2, 2}, 1.0f);
   checkNear(
       resize(x22, {1, 1, 2, 2}, {}, attrsFor(ResizeMode::Linear, CoordinateTransform::HalfPixel),
              nullptr),
@@ -112,7 +98,7 @@ TEST_CASE("linear resize follows test_resize_*_linear*", "[runtime][resize]") {
                    attrsFor(ResizeMode::Linear, CoordinateTransform::AlignCorners), nullptr),
             {1, 1.3333334f, 1.6666666f, 2, 1.6666666f, 2, 2.3333333f, 2.6666667f, 2.3333333f,
              2.6666667f, 3, 3.3333333f, 3, 3.3333333f, 3.6666667f, 4});
-  const Tensor x24 = counting({1, 1, 2, 4});
+  const Tensor x24 = iota({1, 1, 2, 4}, 1.0f);
   checkNear(resize(x24, {1, 1, 0.6f, 0.6f}, {},
                    attrsFor(ResizeMode::Linear, CoordinateTransform::HalfPixel), nullptr),
             {2.6666665f, 4.333333f});
@@ -120,7 +106,7 @@ TEST_CASE("linear resize follows test_resize_*_linear*", "[runtime][resize]") {
   checkNear(resize(x24, {1, 1, 0.6f, 0.6f}, {},
                    attrsFor(ResizeMode::Linear, CoordinateTransform::AlignCorners), nullptr),
             {1, 3.142857f});
-  checkNear(resize(counting({1, 1, 4, 4}), {}, {1, 1, 3, 1},
+  checkNear(resize(iota({1, 1, 4, 4}, 1.0f), {}, {1, 1, 3, 1},
                    attrsFor(ResizeMode::Linear, CoordinateTransform::PytorchHalfPixel), nullptr),
             {1.6666666f, 7, 12.333333f});
 }
@@ -158,7 +144,7 @@ TEST_CASE("Resize attribute parsing and errors", "[runtime][resize]") {
   CHECK_THROWS_AS(parseResizeMode("bilinear"), Error);
   CHECK_THROWS_AS(parseCoordinateTransform("half"), Error);
   CHECK_THROWS_AS(parseNearestRounding("nearest"), Error);
-  const Tensor x = counting({1, 1, 2, 2});
+  const Tensor x = iota({1, 1, 2, 2}, 1.0f);
   const ResizeAttrs attrs;
   CHECK_THROWS_AS(resize(x, {1, 1, 2, 2}, {1, 1, 4, 4}, attrs, nullptr), Error);
   CHECK_THROWS_AS(resize(x, {}, {}, attrs, nullptr), Error);

@@ -5,6 +5,11 @@
 // clone() for a deep copy. A tensor may also view memory it does not own, e.g.
 // weights that live in an MLIR resource blob or a memory-mapped .vnb file.
 //
+// Buffers of 64 KiB and more are recycled: a freed buffer is kept (up to
+// 256 MiB in all) and handed to the next allocation of the same rounded size,
+// so a model run repeatedly does not fault in fresh pages for every
+// intermediate tensor.
+//
 //===----------------------------------------------------------------------===//
 #ifndef VITC_RT_TENSOR_H
 #define VITC_RT_TENSOR_H
@@ -50,6 +55,9 @@ public:
   Tensor() = default;
   /// Allocates a zero-filled tensor.
   Tensor(DType type, Shape shape);
+  /// Allocates a tensor with unspecified contents, for kernels that write
+  /// every element of their output.
+  static Tensor uninitialized(DType type, Shape shape);
 
   /// A tensor over memory owned elsewhere; the caller keeps it alive.
   static Tensor view(DType type, Shape shape, const void *data);
