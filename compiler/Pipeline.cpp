@@ -2,6 +2,7 @@
 #include "compiler/Pipeline.h"
 #include "compiler/Diagnostics.h"
 #include "dialects/vit/VitDialect.h"
+#include "passes/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/QuantOps.h"
@@ -15,12 +16,26 @@ void registerVitcDialects(mlir::DialectRegistry &registry) {
   registry.insert<vit::VitDialect, mlir::func::FuncDialect, mlir::quant::QuantizationDialect>();
 }
 
+/// Graph stage: shape folding first (patterns need constant shapes), then
+/// fusions from the smallest pattern up (LayerNorm and GELU before Linear,
+/// Linear before attention), then layout clean-up, then a last fold.
+static void buildGraphPipeline(mlir::OpPassManager &pm) {
+  mlir::OpPassManager &func = pm.nest<mlir::func::FuncOp>();
+  func.addPass(createFoldConstants());
+  func.addPass(createFuseLayerNorm());
+  func.addPass(createFuseGelu());
+  func.addPass(createFuseLinear());
+  func.addPass(createFoldBatchNorm());
+  func.addPass(createFoldAffine());
+  func.addPass(createFuseAttention());
+  func.addPass(createFoldTransposes());
+  func.addPass(createFoldConstants());
+  func.addPass(mlir::createCSEPass());
+}
+
 void buildPipeline(mlir::OpPassManager &pm, Stage from, Stage to) {
-  if (from < Stage::Graph && to >= Stage::Graph) {
-    // Graph stage: fold constants, remove dead values and duplicates.
-    pm.addPass(mlir::createCanonicalizerPass());
-    pm.addPass(mlir::createCSEPass());
-  }
+  if (from < Stage::Graph && to >= Stage::Graph)
+    buildGraphPipeline(pm);
 }
 
 llvm::Error runPipeline(mlir::ModuleOp module, Stage from, Stage to) {

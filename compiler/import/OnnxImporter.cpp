@@ -4,6 +4,7 @@
 #include "compiler/import/OnnxNodes.h"
 #include "compiler/import/RefineTypes.h"
 #include "compiler/import/TensorProto.h"
+#include "compiler/interpreter/ConstantTensors.h"
 #include "dialects/vit/VitOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -23,10 +24,6 @@ namespace {
 llvm::Error makeError(const std::string &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
-
-/// Tensors with at most this many elements become plain dense attributes
-/// (readable in the IR, cheap to match in patterns); larger ones are blobs.
-constexpr int64_t kInlineElementLimit = 16;
 
 class GraphImporter : public NodeContext {
 public:
@@ -143,29 +140,7 @@ llvm::Expected<ElementsAttr> GraphImporter::elementsAttr(const onnx::TensorProto
   llvm::Expected<rt::Tensor> tensor = tensorFromProto(proto);
   if (!tensor)
     return tensor.takeError();
-  llvm::Expected<Type> element = elementType(proto.data_type());
-  if (!element)
-    return element.takeError();
-  auto type = RankedTensorType::get(tensor->shape(), *element);
-  ArrayRef<char> bytes(static_cast<const char *>(tensor->raw()), tensor->byteSize());
-  if (element->isInteger(1)) {
-    const bool *flags = tensor->data<bool>();
-    return ElementsAttr(DenseElementsAttr::get(
-        type, ArrayRef<bool>(flags, static_cast<size_t>(tensor->numel()))));
-  }
-  if (tensor->numel() <= kInlineElementLimit)
-    return ElementsAttr(DenseElementsAttr::getFromRawBuffer(type, bytes));
-  // Blob keys must be identifiers; ONNX names may hold '/', ':', ... The
-  // blob manager makes them unique.
-  std::string key;
-  for (char c : proto.name())
-    key += std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' ? c : '_';
-  if (key.empty() || std::isdigit(static_cast<unsigned char>(key[0])))
-    key = "w_" + key;
-  DenseResourceElementsHandle handle =
-      DenseResourceElementsHandle::getManagerInterface(&context_).insert(
-          key, HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, 64, /*dataIsMutable=*/false));
-  return ElementsAttr(DenseResourceElementsAttr::get(type, handle));
+  return interp::attrFromTensor(*tensor, &context_, proto.name());
 }
 
 llvm::Expected<Value> GraphImporter::constantFor(const std::string &name) {

@@ -33,20 +33,6 @@ bool hasOpenTypes(func::FuncOp func) {
   return open;
 }
 
-static Type elementTypeFor(rt::DType dtype, Builder &b) {
-  switch (dtype) {
-  case rt::DType::F32: return b.getF32Type();
-  case rt::DType::F64: return b.getF64Type();
-  case rt::DType::I8: return b.getIntegerType(8);
-  case rt::DType::U8: return b.getIntegerType(8, /*isSigned=*/false);
-  case rt::DType::I16: return b.getIntegerType(16);
-  case rt::DType::I32: return b.getIntegerType(32);
-  case rt::DType::I64: return b.getIntegerType(64);
-  case rt::DType::Bool: return b.getI1Type();
-  }
-  return Type();
-}
-
 /// Fills every element of `tensor` with `value` (any dtype).
 static void fill(rt::Tensor &tensor, double value) {
   for (int64_t i = 0; i < tensor.numel(); ++i) {
@@ -116,7 +102,7 @@ llvm::Error refineTypesByExecution(func::FuncOp func) {
   Builder builder(func.getContext());
   for (auto &[value, info] : observed)
     if (isOpen(value.getType()))
-      value.setType(RankedTensorType::get(info.first, elementTypeFor(info.second, builder)));
+      value.setType(RankedTensorType::get(info.first, interp::elementTypeOf(info.second, builder)));
   Operation *terminator = func.getBody().front().getTerminator();
   func.setType(builder.getFunctionType(func.getArgumentTypes(), terminator->getOperandTypes()));
   return llvm::Error::success();

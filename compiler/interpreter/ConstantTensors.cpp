@@ -1,6 +1,9 @@
 //===- ConstantTensors.cpp - MLIR types and attributes -> runtime tensors -===//
-#include "compiler/interpreter/Kernels.h"
+#include "compiler/interpreter/ConstantTensors.h"
 #include "dialects/vit/ShapeUtils.h"
+
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 
 #include <cstring>
 
@@ -62,6 +65,50 @@ llvm::Expected<rt::Tensor> tensorFromAttr(ElementsAttr attr) {
     std::memcpy(out + i * elementSize, raw.data() + (dense.isSplat() ? 0 : i * elementSize),
                 elementSize);
   return tensor;
+}
+
+Type elementTypeOf(rt::DType dtype, Builder &b) {
+  switch (dtype) {
+  case rt::DType::F32: return b.getF32Type();
+  case rt::DType::F64: return b.getF64Type();
+  case rt::DType::I8: return b.getIntegerType(8);
+  case rt::DType::U8: return b.getIntegerType(8, /*isSigned=*/false);
+  case rt::DType::I16: return b.getIntegerType(16);
+  case rt::DType::I32: return b.getIntegerType(32);
+  case rt::DType::I64: return b.getIntegerType(64);
+  case rt::DType::Bool: return b.getI1Type();
+  }
+  return Type();
+}
+
+ElementsAttr attrFromTensor(const rt::Tensor &tensor, MLIRContext *context,
+                            llvm::StringRef blobName) {
+  Builder b(context);
+  auto type = RankedTensorType::get(tensor.shape(), elementTypeOf(tensor.dtype(), b));
+  const size_t elementSize = rt::dtypeSize(tensor.dtype());
+  const char *bytes = static_cast<const char *>(tensor.raw());
+  if (tensor.dtype() == rt::DType::Bool) {
+    const bool *flags = tensor.data<bool>();
+    return DenseElementsAttr::get(type, ArrayRef<bool>(flags, tensor.numel()));
+  }
+  bool splat = tensor.numel() > 0;
+  for (int64_t i = 1; splat && i < tensor.numel(); ++i)
+    splat = std::memcmp(bytes, bytes + i * elementSize, elementSize) == 0;
+  if (splat && tensor.numel() > kInlineElementLimit)
+    return DenseElementsAttr::getFromRawBuffer(type, ArrayRef<char>(bytes, elementSize));
+  ArrayRef<char> data(bytes, tensor.byteSize());
+  if (tensor.numel() <= kInlineElementLimit)
+    return DenseElementsAttr::getFromRawBuffer(type, data);
+  // Blob keys must be identifiers; ONNX and location names may hold '/', ':'.
+  std::string key;
+  for (char c : blobName)
+    key += std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' ? c : '_';
+  if (key.empty() || std::isdigit(static_cast<unsigned char>(key[0])))
+    key = "w_" + key;
+  DenseResourceElementsHandle handle =
+      DenseResourceElementsHandle::getManagerInterface(context).insert(
+          key, HeapAsmResourceBlob::allocateAndCopyWithAlign(data, 64, /*dataIsMutable=*/false));
+  return DenseResourceElementsAttr::get(type, handle);
 }
 
 } // namespace vitc::interp

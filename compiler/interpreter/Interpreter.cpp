@@ -26,7 +26,7 @@ const KernelBuilder *KernelRegistry::find(Operation *op) const {
   return it == builders_.end() ? nullptr : &it->second;
 }
 
-static const KernelRegistry &registry() {
+const KernelRegistry &kernelRegistry() {
   static const KernelRegistry instance = [] {
     KernelRegistry r;
     addElementwiseKernels(r);
@@ -117,7 +117,7 @@ Interpreter::create(func::FuncOp func, rt::ThreadPool *pool, bool checkTypes) {
       impl->constantSlots.emplace_back(slotOf(constant.getResult()), *tensor);
       continue;
     }
-    const KernelBuilder *builder = registry().find(&op);
+    const KernelBuilder *builder = kernelRegistry().find(&op);
     if (!builder) {
       unsupported.push_back(op.getName().getStringRef().str());
       continue;

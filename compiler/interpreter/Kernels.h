@@ -8,6 +8,7 @@
 #ifndef VITC_COMPILER_INTERPRETER_KERNELS_H
 #define VITC_COMPILER_INTERPRETER_KERNELS_H
 
+#include "compiler/interpreter/ConstantTensors.h"
 #include "vitc/rt/Tensor.h"
 #include "vitc/rt/ThreadPool.h"
 
@@ -56,15 +57,12 @@ private:
   llvm::DenseMap<mlir::TypeID, KernelBuilder> builders_;
 };
 
+/// Every kernel builder of the interpreter.
+const KernelRegistry &kernelRegistry();
+
 void addElementwiseKernels(KernelRegistry &registry);
 void addNeuralKernels(KernelRegistry &registry);
 void addLayoutKernels(KernelRegistry &registry);
-
-/// The runtime dtype of an MLIR element type; std::nullopt if unsupported.
-std::optional<rt::DType> dtypeOf(mlir::Type elementType);
-/// A tensor for an elements attribute: a zero-copy view of dense or
-/// dense_resource storage when possible, else a materialised copy.
-llvm::Expected<rt::Tensor> tensorFromAttr(mlir::ElementsAttr attr);
 
 /// Shorthand for a KernelFn returning one tensor.
 template <typename Fn> KernelFn single(Fn fn) {

@@ -126,7 +126,9 @@ def Vit_CosOp : Vit_UnaryOp<"cos", "cosine", Vit_FloatTensor>;
 def Vit_HardSwishOp : Vit_UnaryOp<"hard_swish", "x * hard_sigmoid(x) (alpha 1/6, beta 1/2)",
                                   Vit_FloatTensor>;
 def Vit_NotOp : Vit_UnaryOp<"not", "logical negation", Vit_BoolTensor>;
-def Vit_IdentityOp : Vit_UnaryOp<"identity", "identity (removed by the graph passes)">;
+def Vit_IdentityOp : Vit_UnaryOp<"identity", "identity (removed by the graph passes)"> {
+  let hasFolder = 1;
+}
 
 def Vit_HardSigmoidOp : Vit_UnaryOp<"hard_sigmoid", "max(0, min(1, alpha * x + beta))",
                                     Vit_FloatTensor> {
@@ -180,6 +182,7 @@ def Vit_CastOp : Vit_Op<"cast", [Pure, SameOperandsAndResultShape]> {
   let results = (outs Vit_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -398,15 +401,18 @@ def Vit_TransposeOp : Vit_Op<"transpose", [Pure, SameOperandsAndResultElementTyp
   let results = (outs Vit_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Vit_ReshapeOp : Vit_Op<"reshape", [Pure]> {
+  let hasCanonicalizer = 1;
   let summary = "Reshape to the shape operand (0 copies, -1 infers)";
   let arguments = (ins Vit_Tensor:$input, Vit_I64Tensor:$shape,
                        DefaultValuedAttr<I64Attr, "0">:$allowzero);
   let results = (outs Vit_Tensor:$output);
   let assemblyFormat = "$input `,` $shape attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Vit_FlattenOp : Vit_Op<"flatten", [Pure, SameOperandsAndResultElementType]> {
@@ -415,6 +421,7 @@ def Vit_FlattenOp : Vit_Op<"flatten", [Pure, SameOperandsAndResultElementType]> 
   let results = (outs Vit_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Vit_SqueezeOp : Vit_Op<"squeeze", [Pure]> {
@@ -425,6 +432,7 @@ def Vit_SqueezeOp : Vit_Op<"squeeze", [Pure]> {
     $input (`axes` $axes^)? attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Vit_UnsqueezeOp : Vit_Op<"unsqueeze", [Pure]> {
@@ -433,6 +441,7 @@ def Vit_UnsqueezeOp : Vit_Op<"unsqueeze", [Pure]> {
   let results = (outs Vit_Tensor:$output);
   let assemblyFormat = "$input `,` $axes attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Vit_ConcatOp : Vit_Op<"concat", [Pure, SameOperandsAndResultElementType]> {
@@ -491,6 +500,7 @@ def Vit_ExpandOp : Vit_Op<"expand", [Pure]> {
   let results = (outs Vit_Tensor:$output);
   let assemblyFormat = "$input `,` $shape attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Vit_TileOp : Vit_Op<"tile", [Pure]> {
@@ -542,6 +552,7 @@ def Vit_ShapeOp : Vit_Op<"shape", [Pure]> {
   let results = (outs Vit_I64Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Vit_ConstantOfShapeOp : Vit_Op<"constant_of_shape", [Pure]> {

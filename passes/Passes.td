@@ -1,0 +1,133 @@
+//===- Passes.td - Every vitc pass, declared once ---------*- tablegen -*-===//
+//
+// Each pass lives in its own file under passes/<area>/, is registered in
+// vitc-opt (vitc::registerVitcPasses) and has lit tests in test/lit/passes.
+// The order they run in is assembled in compiler/Pipeline.cpp.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VITC_PASSES_TD
+#define VITC_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+//===----------------------------------------------------------------------===//
+// Graph passes (passes/graph)
+//===----------------------------------------------------------------------===//
+
+def FoldConstants : Pass<"vit-fold-constants", "mlir::func::FuncOp"> {
+  let summary = "Fold constants and shape sub-graphs; remove no-op and dead ops";
+  let description = [{
+    Evaluates every vit op whose operands are all constants with the
+    interpreter's kernels (so folding and execution share one meaning) and
+    replaces it by a vit.constant; `vit.shape` of a statically shaped value
+    folds to its dims. Together they turn PyTorch's Shape/Gather/Unsqueeze/
+    Concat/ConstantOfShape/Equal/Where/Expand/Cast chains into constants, after
+    which Reshape, Expand, Slice, ... see constant shapes. Also applies the vit
+    ops' folders and canonicalisations: identity, no-op Reshape/Transpose/
+    Cast/Expand/Squeeze, reshape chains; dead ops are erased.
+
+    A fold is skipped when its result would be larger than its operands and
+    larger than `max-growth-elements`, unless every element is equal (then it
+    is stored as a splat): folding must not bloat the model.
+  }];
+  let options = [
+    Option<"maxGrowthElements", "max-growth-elements", "int64_t", "4096",
+           "Largest folded result allowed to exceed the size of its operands">,
+  ];
+  let dependentDialects = ["vitc::vit::VitDialect"];
+}
+
+def FuseLayerNorm : Pass<"vit-fuse-layer-norm", "mlir::func::FuncOp"> {
+  let summary = "Fuse the decomposed LayerNorm pattern into vit.layer_norm";
+  let description = [{
+    Matches ReduceMean -> Sub -> Pow(2) (or Mul(x, x)) -> ReduceMean -> Add(eps)
+    -> Sqrt -> Div (or Reciprocal/Mul), followed by optional Mul(scale) and
+    Add(bias), as opset-13 exports produce, when both means reduce the same
+    trailing axes with keepdims and scale/bias are constants that broadcast
+    over those axes. Leaves the pattern alone when the axes differ, are not
+    trailing, or an intermediate value has another user.
+  }];
+  let dependentDialects = ["vitc::vit::VitDialect"];
+}
+
+def FuseGelu : Pass<"vit-fuse-gelu", "mlir::func::FuncOp"> {
+  let summary = "Fuse the Erf and tanh forms of GELU into vit.gelu";
+  let description = [{
+    Erf form: x * 0.5 * (1 + erf(x / sqrt(2))) in any association order, with
+    x / sqrt(2) written as Div or as Mul by 1/sqrt(2); becomes vit.gelu
+    {approximate = "none"}. Tanh form: 0.5 x (1 + tanh(sqrt(2/pi) (x +
+    0.044715 x^3))) becomes {approximate = "tanh"}. Constants must match to
+    within 1e-6 relative; intermediate values must have no other users.
+  }];
+  let dependentDialects = ["vitc::vit::VitDialect"];
+}
+
+def FuseLinear : Pass<"vit-fuse-linear", "mlir::func::FuncOp"> {
+  let summary = "Fuse MatMul(+Add) with a constant weight, and Gemm, into vit.linear";
+  let description = [{
+    MatMul(x, W) with a constant 2-d W, optionally followed by Add of a
+    constant bias broadcast along the last axis, becomes vit.linear with the
+    weight stored transposed, [out, in] (as nn.Linear). Gemm with constant B
+    (any transB), alpha, beta and a constant C of shape [N] or [1, N] becomes
+    vit.linear as well, alpha and beta folded into the weight and bias.
+  }];
+  let dependentDialects = ["vitc::vit::VitDialect"];
+}
+
+def FoldBatchNorm : Pass<"vit-fold-batch-norm", "mlir::func::FuncOp"> {
+  let summary = "Fold inference BatchNormalization into the preceding Conv or Linear";
+  let description = [{
+    BatchNorm(Conv(x, W, b)) becomes Conv(x, W', b') with
+    W' = W * gamma / sqrt(var + eps) per output channel and
+    b' = (b - mean) * gamma / sqrt(var + eps) + beta, when the BatchNorm
+    parameters are constants and the Conv has no other user. Likewise for a
+    vit.linear whose output channels are the BatchNorm's channel dim.
+  }];
+  let dependentDialects = ["vitc::vit::VitDialect"];
+}
+
+def FoldAffine : Pass<"vit-fold-affine", "mlir::func::FuncOp"> {
+  let summary = "Fold Mul/Add by constants into Linear and Conv weights and biases";
+  let description = [{
+    Mul(Linear(x), s) and Add(Linear(x), c) with s, c constants broadcast along
+    the output-channel axis only become a Linear with scaled weight and bias;
+    Mul by a scalar before a Linear/Conv folds into the weight. Same for Conv
+    with per-channel [C, 1, 1] constants. Only when the Linear/Conv result has
+    no other user.
+  }];
+  let dependentDialects = ["vitc::vit::VitDialect"];
+}
+
+def FuseAttention : Pass<"vit-fuse-attention", "mlir::func::FuncOp"> {
+  let summary = "Fuse multi-head self-attention into vit.attention";
+  let description = [{
+    Matches q, k, v taken from a packed qkv projection (Reshape to
+    [B, N, 3, H, D], Transpose, then Gather/Split/Slice), or from separate
+    projections; scores Q Kᵀ scaled by a constant (Mul or Div, on the scores
+    or on Q); an optional additive bias (Swin's relative position bias, the
+    shifted-window mask added through a [B, nW, H, N, N] reshape, TinyViT's
+    attention biases); Softmax over the last axis; the product with V; and
+    the head merge (Transpose + Reshape to [B, N, H*D]). The packed qkv
+    Linear is split into three Linears so the head-split transposes
+    disappear. EfficientViT's ReLU linear attention is left as MatMul/Relu/
+    Div (documented in docs/graph-passes.md).
+  }];
+  let dependentDialects = ["vitc::vit::VitDialect"];
+}
+
+def FoldTransposes : Pass<"vit-fold-transposes", "mlir::func::FuncOp"> {
+  let summary = "Cancel, compose, push and absorb transposes";
+  let description = [{
+    Composes consecutive transposes and drops identities; folds a transpose of
+    a constant into the constant; absorbs a transpose of a Linear's or
+    MatMul's operand into the weight layout; pushes transposes through
+    elementwise ops (transposing constant operands), through LayerNorm when
+    the normalised axes are not moved, and through Reshape when the reshape
+    only splits or merges dims that the permutation keeps together; then
+    cancels the pairs that meet. A transpose whose result has another user is
+    not pushed (that would duplicate work).
+  }];
+  let dependentDialects = ["vitc::vit::VitDialect"];
+}
+
+#endif // VITC_PASSES_TD
