@@ -29,6 +29,14 @@ bool parseStage(const std::string &name, Stage &stage) {
   return true;
 }
 
+const char *stageName(Stage stage) {
+  switch (stage) {
+  case Stage::Import: return "import";
+  case Stage::Graph: return "graph";
+  }
+  return "?";
+}
+
 const char *version() { return "0.1.0"; }
 
 std::vector<std::string> supportedOnnxOps() { return import::supportedOnnxOps(); }

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <iomanip>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 using namespace vitc;
@@ -42,11 +43,15 @@ void addCommonOptions(CLI::App &app, CommonOptions &options) {
                  "Fix an input's shape, [NAME:]D1xD2x... (repeatable); dynamic dims default to 1");
   app.add_option("--stop-after", options.stopAfter, "Last pipeline stage to run: import|graph")
       ->capture_default_str();
-  app.add_flag("--print-op-stats", options.printOpStats, "Print op counts of the final IR");
+  app.add_flag("--print-op-stats", options.printOpStats, "Print op counts as imported and after the pipeline");
 }
 
-/// Loads the model and runs the pipeline; prints notes. Returns 0 or an exit code.
-int loadModel(const CommonOptions &options, std::vector<InputShape> shapes, Model &model) {
+using OpCounts = std::vector<std::pair<std::string, int64_t>>;
+
+/// Loads the model and runs the pipeline; prints notes. `imported` receives
+/// the op counts as imported. Returns 0 or an exit code.
+int loadModel(const CommonOptions &options, std::vector<InputShape> shapes, Model &model,
+              OpCounts &imported) {
   for (const std::string &spec : options.inputShapes) {
     InputShape shape;
     std::string error;
@@ -63,21 +68,36 @@ int loadModel(const CommonOptions &options, std::vector<InputShape> shapes, Mode
     return fail(status.message());
   for (const std::string &note : model.notes())
     std::cerr << "vitc: note: " << note << "\n";
+  imported = model.opCounts();
   if (Status status = model.runPipeline(stage); !status.ok())
     return fail(status.message());
   return 0;
 }
 
-void printOpStats(const Model &model, std::ostream &os) {
-  std::vector<std::pair<std::string, int64_t>> counts = model.opCounts();
-  std::sort(counts.begin(), counts.end(),
-            [](const auto &a, const auto &b) { return a.second > b.second || (a.second == b.second && a.first < b.first); });
-  int64_t total = 0;
-  for (const auto &[name, count] : counts)
-    total += count;
-  os << "op counts (" << total << " ops):\n";
-  for (const auto &[name, count] : counts)
-    os << "  " << std::setw(6) << count << "  " << name << "\n";
+/// Op counts as imported and after the pipeline, most frequent first.
+void printOpStats(const OpCounts &imported, const Model &model, std::ostream &os) {
+  std::map<std::string, std::pair<int64_t, int64_t>> table;
+  int64_t before = 0, after = 0;
+  for (const auto &[name, count] : imported) {
+    table[name].first = count;
+    before += count;
+  }
+  for (const auto &[name, count] : model.opCounts()) {
+    table[name].second = count;
+    after += count;
+  }
+  std::vector<std::pair<std::string, std::pair<int64_t, int64_t>>> rows(table.begin(),
+                                                                        table.end());
+  std::stable_sort(rows.begin(), rows.end(), [](const auto &a, const auto &b) {
+    return std::max(a.second.first, a.second.second) > std::max(b.second.first, b.second.second);
+  });
+  os << std::left << std::setw(28) << "op counts" << std::right << std::setw(6) << "import"
+     << std::setw(8) << stageName(model.stage()) << "\n";
+  for (const auto &[name, counts] : rows)
+    os << "  " << std::left << std::setw(26) << name << std::right << std::setw(6)
+       << counts.first << std::setw(8) << counts.second << "\n";
+  os << "  " << std::left << std::setw(26) << "total" << std::right << std::setw(6) << before
+     << std::setw(8) << after << "\n";
 }
 
 std::string describe(const rt::Tensor &t) {
@@ -93,10 +113,11 @@ std::string describe(const TensorInfo &info) {
 
 int compileCommand(const CommonOptions &common, const std::string &emit, const std::string &outPath) {
   Model model;
-  if (int code = loadModel(common, {}, model))
+  OpCounts imported;
+  if (int code = loadModel(common, {}, model, imported))
     return code;
   if (common.printOpStats)
-    printOpStats(model, std::cerr);
+    printOpStats(imported, model, std::cerr);
   if (emit.empty())
     return 0;
   if (emit != "mlir")
@@ -146,7 +167,8 @@ int runCommand(const CommonOptions &common, const RunCommandOptions &options) {
     inputSpecs.push_back(spec);
   }
   Model model;
-  if (int code = loadModel(common, hints, model))
+  OpCounts imported;
+  if (int code = loadModel(common, hints, model, imported))
     return code;
 
   std::vector<TensorInfo> infos = model.inputs();
@@ -216,7 +238,7 @@ int runCommand(const CommonOptions &common, const RunCommandOptions &options) {
             << " ms, min " << times.front() << " ms over " << times.size() << " run"
             << (times.size() > 1 ? "s" : "") << "\n";
   if (common.printOpStats)
-    printOpStats(model, std::cerr);
+    printOpStats(imported, model, std::cerr);
   return 0;
 }
 
@@ -237,7 +259,7 @@ int main(int argc, char **argv) {
                  "Fix an input's shape, [NAME:]D1xD2x... (repeatable); dynamic dims default to 1");
   app.add_option("--stop-after", compileOptions.stopAfter, "Last pipeline stage: import|graph")
       ->capture_default_str();
-  app.add_flag("--print-op-stats", compileOptions.printOpStats, "Print op counts of the final IR");
+  app.add_flag("--print-op-stats", compileOptions.printOpStats, "Print op counts as imported and after the pipeline");
   app.add_option("--emit", emit, "What to write: mlir");
   app.add_option("-o,--output", outPath, "Output file ('-' or absent: stdout)");
 

@@ -50,6 +50,8 @@ enum class Stage {
 };
 /// "import" / "graph"; false if the name is unknown.
 bool parseStage(const std::string &name, Stage &stage);
+/// The name parseStage accepts for `stage`.
+const char *stageName(Stage stage);
 
 /// A shape for one model input, chosen by name, else by position, else "the
 /// only input". A hint (e.g. the shape of the data about to be run) only
