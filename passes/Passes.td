@@ -41,11 +41,14 @@ def FuseLayerNorm : Pass<"vit-fuse-layer-norm", "mlir::func::FuncOp"> {
   let summary = "Fuse the decomposed LayerNorm pattern into vit.layer_norm";
   let description = [{
     Matches ReduceMean -> Sub -> Pow(2) (or Mul(x, x)) -> ReduceMean -> Add(eps)
-    -> Sqrt -> Div (or Reciprocal/Mul), followed by optional Mul(scale) and
-    Add(bias), as opset-13 exports produce, when both means reduce the same
-    trailing axes with keepdims and scale/bias are constants that broadcast
-    over those axes. Leaves the pattern alone when the axes differ, are not
-    trailing, or an intermediate value has another user.
+    -> Sqrt -> Div (or Reciprocal/Mul, or Div(1, .)/Mul), followed by optional
+    Mul(scale) and Add(bias), as opset-13 exports produce, when both means
+    reduce the same trailing axes with keepdims (axis = the first of them) and
+    eps is a constant. Leaves the pattern alone when the axes differ, are not
+    trailing, keepdims is 0, eps is not constant, or an intermediate value has
+    another user. A Mul/Add that is not a constant varying only along the
+    normalised dims (or that follows a normalised value with another user) is
+    not absorbed: it stays after a vit.layer_norm with scale = ones.
   }];
   let dependentDialects = ["vitc::vit::VitDialect"];
 }
@@ -53,11 +56,13 @@ def FuseLayerNorm : Pass<"vit-fuse-layer-norm", "mlir::func::FuncOp"> {
 def FuseGelu : Pass<"vit-fuse-gelu", "mlir::func::FuncOp"> {
   let summary = "Fuse the Erf and tanh forms of GELU into vit.gelu";
   let description = [{
-    Erf form: x * 0.5 * (1 + erf(x / sqrt(2))) in any association order, with
-    x / sqrt(2) written as Div or as Mul by 1/sqrt(2); becomes vit.gelu
-    {approximate = "none"}. Tanh form: 0.5 x (1 + tanh(sqrt(2/pi) (x +
-    0.044715 x^3))) becomes {approximate = "tanh"}. Constants must match to
-    within 1e-6 relative; intermediate values must have no other users.
+    Erf form: x * 0.5 * (1 + erf(x / sqrt(2))) in any association order (the
+    0.5 also as a Div by 2), with x / sqrt(2) written as Div or as Mul by
+    1/sqrt(2); becomes vit.gelu {approximate = "none"}. Tanh form: 0.5 x (1 +
+    tanh(sqrt(2/pi) (x + 0.044715 x^3))), x^3 as Pow(x, 3) or x * x * x,
+    becomes {approximate = "tanh"}. Constants (scalars or splats) must match
+    to within 1e-6 relative; intermediate values must have no other users and
+    the result must have x's type.
   }];
   let dependentDialects = ["vitc::vit::VitDialect"];
 }
@@ -65,11 +70,14 @@ def FuseGelu : Pass<"vit-fuse-gelu", "mlir::func::FuncOp"> {
 def FuseLinear : Pass<"vit-fuse-linear", "mlir::func::FuncOp"> {
   let summary = "Fuse MatMul(+Add) with a constant weight, and Gemm, into vit.linear";
   let description = [{
-    MatMul(x, W) with a constant 2-d W, optionally followed by Add of a
-    constant bias broadcast along the last axis, becomes vit.linear with the
-    weight stored transposed, [out, in] (as nn.Linear). Gemm with constant B
-    (any transB), alpha, beta and a constant C of shape [N] or [1, N] becomes
-    vit.linear as well, alpha and beta folded into the weight and bias.
+    MatMul(x, W) with a constant 2-d f32 W (x of any rank), optionally
+    followed by an Add (either operand order) of a constant bias that varies
+    along the last axis only ([N], [1, 1, N], ...) and does not broadcast the
+    product, becomes vit.linear with the weight stored transposed, [out, in]
+    (as nn.Linear); the Add stays when the product has another user. Gemm
+    with transA = 0, constant B (any transB), alpha, beta and an absent or
+    constant C varying along N only ([N], [1, N]) becomes vit.linear as
+    well, alpha and beta folded into the weight and bias.
   }];
   let dependentDialects = ["vitc::vit::VitDialect"];
 }
@@ -81,7 +89,9 @@ def FoldBatchNorm : Pass<"vit-fold-batch-norm", "mlir::func::FuncOp"> {
     W' = W * gamma / sqrt(var + eps) per output channel and
     b' = (b - mean) * gamma / sqrt(var + eps) + beta, when the BatchNorm
     parameters are constants and the Conv has no other user. Likewise for a
-    vit.linear whose output channels are the BatchNorm's channel dim.
+    vit.linear whose output channels are the BatchNorm's channel dim, i.e. a
+    rank-2 [N, C] result (BatchNorm1d after nn.Linear). The layer's weight
+    (and bias, if any) must be constants; a missing bias is created.
   }];
   let dependentDialects = ["vitc::vit::VitDialect"];
 }
@@ -90,10 +100,14 @@ def FoldAffine : Pass<"vit-fold-affine", "mlir::func::FuncOp"> {
   let summary = "Fold Mul/Add by constants into Linear and Conv weights and biases";
   let description = [{
     Mul(Linear(x), s) and Add(Linear(x), c) with s, c constants broadcast along
-    the output-channel axis only become a Linear with scaled weight and bias;
-    Mul by a scalar before a Linear/Conv folds into the weight. Same for Conv
+    the output-channel axis only (or scalars) become a Linear with scaled
+    weight and bias; Div and Sub by such a constant likewise. Same for Conv
     with per-channel [C, 1, 1] constants. Only when the Linear/Conv result has
-    no other user.
+    no other user and its weight and bias are constants. Before a Linear/Conv
+    (the elementwise result used only by it): Mul/Div by a scalar or
+    per-input-channel constant folds into the weight; Add/Sub of one folds
+    into the bias (b + W c), for Conv only without padding, since a zero pad
+    of x + c is not c.
   }];
   let dependentDialects = ["vitc::vit::VitDialect"];
 }
@@ -109,8 +123,14 @@ def FuseAttention : Pass<"vit-fuse-attention", "mlir::func::FuncOp"> {
     attention biases); Softmax over the last axis; the product with V; and
     the head merge (Transpose + Reshape to [B, N, H*D]). The packed qkv
     Linear is split into three Linears so the head-split transposes
-    disappear. EfficientViT's ReLU linear attention is left as MatMul/Relu/
-    Div (documented in docs/graph-passes.md).
+    disappear (a packed qkv that is not a constant-weight Linear is sliced
+    instead); all additive constants become one [G, H, Nq, Nk] bias, G the
+    number of Swin windows. Leaves the pattern alone when the softmax is not
+    over the last axis, the scale is not a constant scalar, a value between
+    the scores product and the softmax has another user, q, k and v differ
+    in their number of heads, or a bias depends on the input. EfficientViT's
+    ReLU linear attention is left as MatMul/Relu/Div (documented in
+    docs/graph-passes.md).
   }];
   let dependentDialects = ["vitc::vit::VitDialect"];
 }
