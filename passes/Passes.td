@@ -146,6 +146,14 @@ def FoldTransposes : Pass<"vit-fold-transposes", "mlir::func::FuncOp"> {
     only splits or merges dims that the permutation keeps together; then
     cancels the pairs that meet. A transpose whose result has another user is
     not pushed (that would duplicate work).
+
+    MatMul absorbs a swap of the last two dims of an operand or of its result
+    (transpose_lhs/rhs); a transpose that only moves size-1 dims becomes a
+    Reshape. Transposes sink towards the outputs (also through Linear/MatMul
+    by a matrix and Softmax when the last axis stays, reductions and global
+    pooling), or else hoist towards the inputs, and only when a look-ahead
+    shows that they then disappear: the number of transposes and the
+    elements they move never grow. See docs/graph-passes.md.
   }];
   let dependentDialects = ["vitc::vit::VitDialect"];
 }

@@ -32,6 +32,7 @@ const KernelRegistry &kernelRegistry() {
     addElementwiseKernels(r);
     addNeuralKernels(r);
     addLayoutKernels(r);
+    addAttentionKernels(r);
     return r;
   }();
   return instance;

@@ -63,6 +63,7 @@ const KernelRegistry &kernelRegistry();
 void addElementwiseKernels(KernelRegistry &registry);
 void addNeuralKernels(KernelRegistry &registry);
 void addLayoutKernels(KernelRegistry &registry);
+void addAttentionKernels(KernelRegistry &registry);
 
 /// Shorthand for a KernelFn returning one tensor.
 template <typename Fn> KernelFn single(Fn fn) {

@@ -28,12 +28,16 @@ const rt::Tensor *constantMatrix(BuildContext &ctx, Value value) {
 
 llvm::Expected<KernelFn> buildMatMul(vit::MatMulOp op, BuildContext &ctx) {
   rt::ThreadPool *pool = ctx.pool();
+  bool transA = op.getTransposeLhs(), transB = op.getTransposeRhs();
   std::shared_ptr<rt::PackedMatrix> packed;
-  if (const rt::Tensor *rhs = constantMatrix(ctx, op.getRhs()))
+  if (const rt::Tensor *rhs = constantMatrix(ctx, op.getRhs())) {
+    int64_t k = transB ? rhs->dim(1) : rhs->dim(0), n = transB ? rhs->dim(0) : rhs->dim(1);
     packed = std::make_shared<rt::PackedMatrix>(
-        rt::PackedMatrix::pack(false, rhs->dim(0), rhs->dim(1), rhs->data<float>(), rhs->dim(1)));
-  return single(
-      [pool, packed](KernelInputs in) { return rt::matmul(*in[0], *in[1], pool, packed.get()); });
+        rt::PackedMatrix::pack(transB, k, n, rhs->data<float>(), rhs->dim(1)));
+  }
+  return single([=](KernelInputs in) {
+    return rt::matmul(*in[0], *in[1], transA, transB, pool, packed.get());
+  });
 }
 
 llvm::Expected<KernelFn> buildGemm(vit::GemmOp op, BuildContext &ctx) {

@@ -12,16 +12,23 @@ static ArrayRef<int64_t> shapeOf(Value value) {
 }
 
 LogicalResult MatMulOp::verify() {
-  ArrayRef<int64_t> lhs = shapeOf(getLhs()), rhs = shapeOf(getRhs());
+  SmallVector<int64_t> lhs(shapeOf(getLhs())), rhs(shapeOf(getRhs()));
   if (lhs.empty() || rhs.empty())
     return emitOpError("operands must have rank >= 1");
+  // A transposed operand is used with its last two dims swapped.
+  if ((getTransposeLhs() && lhs.size() < 2) || (getTransposeRhs() && rhs.size() < 2))
+    return emitOpError("a transposed operand must have rank >= 2");
+  if (getTransposeLhs())
+    std::swap(lhs[lhs.size() - 2], lhs.back());
+  if (getTransposeRhs())
+    std::swap(rhs[rhs.size() - 2], rhs.back());
   int64_t kLhs = lhs.back();
   int64_t kRhs = rhs.size() == 1 ? rhs[0] : rhs[rhs.size() - 2];
   if (!dimsCompatible(kLhs, kRhs))
     return emitOpError("contraction dims differ: ") << kLhs << " vs " << kRhs;
   SmallVector<int64_t> batch;
-  ArrayRef<int64_t> lhsBatch = lhs.size() > 2 ? lhs.drop_back(2) : ArrayRef<int64_t>();
-  ArrayRef<int64_t> rhsBatch = rhs.size() > 2 ? rhs.drop_back(2) : ArrayRef<int64_t>();
+  ArrayRef<int64_t> lhsBatch = ArrayRef<int64_t>(lhs).drop_back(std::min<size_t>(lhs.size(), 2));
+  ArrayRef<int64_t> rhsBatch = ArrayRef<int64_t>(rhs).drop_back(std::min<size_t>(rhs.size(), 2));
   if (!OpTrait::util::getBroadcastedShape(lhsBatch, rhsBatch, batch))
     return emitOpError("batch dims do not broadcast");
   SmallVector<int64_t> expected(batch);

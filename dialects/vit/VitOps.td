@@ -191,7 +191,14 @@ def Vit_CastOp : Vit_Op<"cast", [Pure, SameOperandsAndResultShape]> {
 
 def Vit_MatMulOp : Vit_Op<"matmul", [Pure, SameOperandsAndResultElementType]> {
   let summary = "Matrix product with numpy matmul semantics";
-  let arguments = (ins Vit_FloatTensor:$lhs, Vit_FloatTensor:$rhs);
+  let description = [{
+    `transpose_lhs` / `transpose_rhs` use that operand with its last two dims
+    swapped (it must have rank >= 2); ONNX MatMul has neither, the
+    vit-fold-transposes pass sets them when it absorbs a transpose.
+  }];
+  let arguments = (ins Vit_FloatTensor:$lhs, Vit_FloatTensor:$rhs,
+                       DefaultValuedAttr<BoolAttr, "false">:$transpose_lhs,
+                       DefaultValuedAttr<BoolAttr, "false">:$transpose_rhs);
   let results = (outs Vit_FloatTensor:$output);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
@@ -224,6 +231,39 @@ def Vit_LinearOp : Vit_Op<"linear", [Pure]> {
   let results = (outs Vit_FloatTensor:$output);
   let assemblyFormat = [{
     $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Vit_AttentionOp : Vit_Op<"attention", [Pure]> {
+  let summary = "Multi-head scaled dot-product attention on token-major q, k, v (fused)";
+  let description = [{
+    `query` is [B, Nq, heads * head_dim], `key` [B, Nk, heads * head_dim] and
+    `value` [B, Nk, heads * Dv]; head h owns channels [h * head_dim,
+    (h + 1) * head_dim) of q and k and [h * Dv, (h + 1) * Dv) of v, the
+    layout linear projections produce, so no head-split transposes are
+    needed. The result is [B, Nq, heads * Dv], heads merged the same way.
+    For every batch entry b and head h (q_bh = query[b, :, h's channels]):
+
+        out_bh = softmax(scale * q_bh k_bhᵀ + bias[b mod G, h]) v_bh
+
+    with the softmax over the key axis. The optional `bias` is
+    [G, H', Nq', Nk'], each of H', Nq', Nk' the full size or 1 (broadcast),
+    G dividing B. Swin's relative position bias is [1, heads, N, N]; its
+    shifted-window mask, which PyTorch adds through a [B / nW, nW, heads, N, N]
+    view of the scores, folds with it into one [nW, heads, N, N] bias (window
+    w of every image is a batch entry b with b mod nW = w); TinyViT's
+    attention biases are [1, heads, N, N].
+
+    Created by vit-fuse-attention. Only this token-major layout exists; a
+    `layout` attribute comes with the first other layout a pass produces.
+  }];
+  let arguments = (ins Vit_FloatTensor:$query, Vit_FloatTensor:$key, Vit_FloatTensor:$value,
+                       Optional<Vit_FloatTensor>:$bias, I64Attr:$heads, I64Attr:$head_dim,
+                       F32Attr:$scale);
+  let results = (outs Vit_FloatTensor:$output);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value (`,` $bias^)? attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
 }

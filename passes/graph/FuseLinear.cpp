@@ -68,6 +68,8 @@ struct MatMulToLinear : OpRewritePattern<vit::MatMulOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(vit::MatMulOp matmul, PatternRewriter &rewriter) const override {
+    if (matmul.getTransposeLhs())
+      return rewriter.notifyMatchFailure(matmul, "lhs is used transposed");
     std::optional<rt::Tensor> weight = graph::getF32Constant(matmul.getRhs());
     if (!weight || weight->rank() != 2)
       return rewriter.notifyMatchFailure(matmul, "rhs is not a constant 2-d f32 weight");
@@ -83,7 +85,9 @@ struct MatMulToLinear : OpRewritePattern<vit::MatMulOp> {
       if (bias)
         root = add;
     }
-    replaceWithLinear(rewriter, root, matmul, matmul.getLhs(), transposed(*weight), bias);
+    // A transpose_rhs weight is already [N, K], Linear's layout.
+    replaceWithLinear(rewriter, root, matmul, matmul.getLhs(),
+                      matmul.getTransposeRhs() ? *weight : transposed(*weight), bias);
     return success();
   }
 };

@@ -44,19 +44,33 @@ void checkPacked(const char *op, const PackedMatrix &packed, int64_t K, int64_t 
 } // namespace
 
 Tensor matmul(const Tensor &a, const Tensor &b, ThreadPool *pool, const PackedMatrix *packedB) {
+  return matmul(a, b, /*transA=*/false, /*transB=*/false, pool, packedB);
+}
+
+Tensor matmul(const Tensor &a, const Tensor &b, bool transA, bool transB, ThreadPool *pool,
+              const PackedMatrix *packedB) {
   requireF32("MatMul", "A", a);
   requireF32("MatMul", "B", b);
   if (a.rank() == 0 || b.rank() == 0)
     throw Error("MatMul: operands must have rank >= 1, got " + shapeToString(a.shape()) + " and " +
                 shapeToString(b.shape()));
+  if ((transA && a.rank() < 2) || (transB && b.rank() < 2))
+    throw Error("MatMul: a transposed operand must have rank >= 2, got " +
+                shapeToString(a.shape()) + " and " + shapeToString(b.shape()));
   // numpy promotion: [K] -> [1, K] on the left, [K] -> [K, 1] on the right.
+  // A transposed operand is stored with its last two dims swapped.
   Shape aShape = a.shape(), bShape = b.shape();
   if (a.rank() == 1)
     aShape.insert(aShape.begin(), 1);
   if (b.rank() == 1)
     bShape.push_back(1);
+  if (transA)
+    std::swap(aShape[aShape.size() - 2], aShape.back());
+  if (transB)
+    std::swap(bShape[bShape.size() - 2], bShape.back());
   const int64_t M = aShape[aShape.size() - 2], K = aShape.back();
   const int64_t N = bShape.back();
+  const int64_t lda = transA ? M : K, ldb = transB ? K : N;
   if (bShape[bShape.size() - 2] != K)
     throw Error("MatMul: inner dimensions differ: " + shapeToString(a.shape()) + " x " +
                 shapeToString(b.shape()));
@@ -88,12 +102,13 @@ Tensor matmul(const Tensor &a, const Tensor &b, ThreadPool *pool, const PackedMa
   const float *aData = a.data<float>();
   const float *bData = b.data<float>();
   float *outData = out.data<float>();
-  blas::GemmShape shape{false, false, M, N, K, 1.0f, 0.0f, packedB};
+  blas::GemmShape shape{transA, transB, M, N, K, 1.0f, 0.0f, packedB};
 
-  if (numElements(bBatch) == 1) {
-    // One right-hand matrix: stack every batch of A into one tall product.
+  if (numElements(bBatch) == 1 && !transA) {
+    // One right-hand matrix: stack every batch of A into one tall product
+    // (a transposed A has no such stacking: its rows are columns).
     shape.M = M * batchCount;
-    blas::GemmOperands ops{aData, K, bData, N, outData, N};
+    blas::GemmOperands ops{aData, lda, bData, ldb, outData, N};
     blas::sgemmBatch(
         shape, 1, [&](int64_t) { return ops; }, pool);
     return out;
@@ -108,7 +123,8 @@ Tensor matmul(const Tensor &a, const Tensor &b, ThreadPool *pool, const PackedMa
       aOffset += coordinate * aStrides[i];
       bOffset += coordinate * bStrides[i];
     }
-    return blas::GemmOperands{aData + aOffset * M * K, K, bData + bOffset * K * N, N, nullptr, N};
+    return blas::GemmOperands{aData + aOffset * M * K, lda, bData + bOffset * K * N, ldb, nullptr,
+                              N};
   };
   blas::sgemmBatch(
       shape, batchCount,

@@ -11,6 +11,7 @@
 #include "FastMath.h"
 #include "Multiversion.h"
 #include "IndexUtil.h"
+#include "SoftmaxRow.h"
 
 #include <cmath>
 #include <limits>
@@ -75,8 +76,9 @@ inline float rowSquaredDeviation(const float *x, int64_t n, float mean) {
          ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
 }
 
-/// y = softmax (or log-softmax) of the contiguous row x.
-VITC_MULTIVERSION void softmaxRow(const float *x, float *y, int64_t n, bool logarithm) {
+} // namespace
+
+VITC_MULTIVERSION void detail::softmaxRow(const float *x, float *y, int64_t n, bool logarithm) {
   const float m = rowMax(x, n);
   for (int64_t i = 0; i < n; ++i)
     y[i] = fastExp(x[i] - m);
@@ -90,6 +92,8 @@ VITC_MULTIVERSION void softmaxRow(const float *x, float *y, int64_t n, bool loga
       y[i] = y[i] / sum;
   }
 }
+
+namespace {
 
 /// Softmax over the middle dim of one [n, inner] block, column-wise; the
 /// per-column maxima and sums run over the rows in order, vectorised across

@@ -16,6 +16,30 @@ func.func @matmul_result(%a: tensor<2x3xf32>, %b: tensor<3x5xf32>) -> tensor<2x6
 
 // -----
 
+func.func @matmul_transposed_contraction(%a: tensor<3x2xf32>, %b: tensor<3x5xf32>) -> tensor<2x5xf32> {
+  // expected-error @+1 {{contraction dims differ: 3 vs 5}}
+  %0 = vit.matmul %a, %b {transpose_lhs = true, transpose_rhs = true} : (tensor<3x2xf32>, tensor<3x5xf32>) -> tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
+
+// -----
+
+func.func @matmul_transposed_result(%a: tensor<4x3x2xf32>, %b: tensor<3x5xf32>) -> tensor<4x3x5xf32> {
+  // expected-error @+1 {{result has shape [4, 3, 5], expected [4, 2, 5]}}
+  %0 = vit.matmul %a, %b {transpose_lhs = true} : (tensor<4x3x2xf32>, tensor<3x5xf32>) -> tensor<4x3x5xf32>
+  return %0 : tensor<4x3x5xf32>
+}
+
+// -----
+
+func.func @matmul_transposed_vector(%a: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{a transposed operand must have rank >= 2}}
+  %0 = vit.matmul %a, %b {transpose_rhs = true} : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
 func.func @add_broadcast(%a: tensor<2x3xf32>, %b: tensor<4xf32>) -> tensor<2x3xf32> {
   // expected-error @+1 {{operands don't have broadcast-compatible shapes}}
   %0 = vit.add %a, %b : (tensor<2x3xf32>, tensor<4xf32>) -> tensor<2x3xf32>

@@ -173,3 +173,19 @@ func.func @gemm_no_bias(%x: tensor<4x3xf32>) -> (tensor<4x2xf32>, tensor<4x2xf32
   %g1 = vit.gemm %x, %w, %c {beta = 0.0 : f32} : (tensor<4x3xf32>, tensor<3x2xf32>, tensor<2xf32>) -> tensor<4x2xf32>
   return %g0, %g1 : tensor<4x2xf32>, tensor<4x2xf32>
 }
+
+// -----
+
+// A matmul whose constant rhs is used transposed already holds the weight in
+// Linear's [out, in] layout; a transposed lhs is not a Linear.
+// CHECK-LABEL: func.func @matmul_transpose_flags
+// CHECK: %[[W:.*]] = vit.constant dense<{{\[\[}}1.000000e+00, 2.000000e+00], [3.000000e+00, 4.000000e+00], [5.000000e+00, 6.000000e+00]]> : tensor<3x2xf32>
+// CHECK: vit.linear %arg0, %[[W]] : (tensor<4x2xf32>, tensor<3x2xf32>) -> tensor<4x3xf32>
+// CHECK: vit.matmul %arg1, %{{.*}} {transpose_lhs = true}
+func.func @matmul_transpose_flags(%x: tensor<4x2xf32>, %y: tensor<2x4xf32>) -> (tensor<4x3xf32>, tensor<4x3xf32>) {
+  %w = vit.constant dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]> : tensor<3x2xf32>
+  %0 = vit.matmul %x, %w {transpose_rhs = true} : (tensor<4x2xf32>, tensor<3x2xf32>) -> tensor<4x3xf32>
+  %w2 = vit.constant dense<[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]> : tensor<2x3xf32>
+  %1 = vit.matmul %y, %w2 {transpose_lhs = true} : (tensor<2x4xf32>, tensor<2x3xf32>) -> tensor<4x3xf32>
+  return %0, %1 : tensor<4x3xf32>, tensor<4x3xf32>
+}

@@ -70,6 +70,11 @@ void sgemmPacked(bool transA, int64_t M, float alpha, const float *A, int64_t ld
 /// b is 2-d (constant weights: saves packing it on every call).
 Tensor matmul(const Tensor &a, const Tensor &b, ThreadPool *pool,
               const PackedMatrix *packedB = nullptr);
+/// matmul with a (transA) and/or b (transB) used with their last two dims
+/// swapped, read in place (no copy). A transposed operand must have rank >= 2;
+/// a pre-packed b must have been packed with the same transB.
+Tensor matmul(const Tensor &a, const Tensor &b, bool transA, bool transB, ThreadPool *pool,
+              const PackedMatrix *packedB = nullptr);
 
 struct GemmAttrs {
   float alpha = 1.0f;
