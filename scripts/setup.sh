@@ -8,7 +8,7 @@ PACKAGES="
   build-essential cmake ninja-build git pkg-config
   llvm-16-dev libmlir-16-dev mlir-16-tools
   libonnx-dev libprotobuf-dev protobuf-compiler
-  libcli11-dev nlohmann-json3-dev catch2 libbenchmark-dev
+  libcli11-dev nlohmann-json3-dev catch2 libbenchmark-dev libstb-dev dataset-fashion-mnist
   python3 python3-numpy python3-onnx python3-torch libopenblas0-pthread
 "
 
