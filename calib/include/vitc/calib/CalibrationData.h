@@ -25,13 +25,19 @@ struct ImagePreprocess {
   std::vector<float> std = {0.229f, 0.224f, 0.225f};
 };
 
-/// Every *.png / *.jpg / *.jpeg in `folder` (sorted by name), preprocessed to
-/// one [N, channels, height, width] float32 tensor (bilinear resize).
+/// Every *.png / *.jpg / *.jpeg in `folder` (any case, sorted by name, not
+/// recursive), preprocessed to one [N, channels, height, width] float32
+/// tensor (bilinear resize, antialiased when shrinking; details in
+/// ImageFolder.cpp). Throws a vitc::rt::Error for a missing or empty folder,
+/// an undecodable image (naming it) and invalid options (channels not 1 or 3,
+/// non-positive size, 0 <= resize < max(height, width) or resize < -1, mean/std
+/// sizes not equal to channels, std <= 0).
 rt::Tensor loadImageFolder(const std::string &folder, const ImagePreprocess &options);
 
-/// Checks that `data` ([N, ...]) holds samples of `sampleShape` (the model
-/// input without its batch dim, or with batch 1) and float32; throws with a
-/// message naming `source` otherwise.
+/// Checks that `data` is float32 of shape [N, ...sample] with N >= 1, where
+/// sample is `modelInputShape` without its leading (batch) dimension, whatever
+/// the model's batch size; throws a vitc::rt::Error naming `source` and both
+/// shapes otherwise.
 void checkCalibrationShape(const rt::Tensor &data, const rt::Shape &modelInputShape,
                            const std::string &source);
 

@@ -22,11 +22,15 @@ private:
 };
 
 /// KL(P || Q) of two histograms over the same bins, each normalised to sum 1;
-/// bins where P > 0 and Q = 0 are smoothed with `epsilon`.
+/// bins where P > 0 and Q = 0 are smoothed with `epsilon` (Q taken as
+/// epsilon there, after normalisation). An all-zero P gives 0. Throws on
+/// different sizes, negative or non-finite counts, epsilon <= 0.
 double klDivergence(const std::vector<double> &p, const std::vector<double> &q,
                     double epsilon = 1e-10);
 
-/// PSNR in dB of `test` against `reference` for signals of peak `peak`.
+/// PSNR in dB of `test` against `reference` for signals of peak `peak`:
+/// 10 log10(peak^2 / mean (r - t)^2), +infinity when equal. Throws on
+/// count <= 0 or peak <= 0.
 double psnrDb(const float *reference, const float *test, int64_t count, double peak);
 
 } // namespace vitc::calib

@@ -2,6 +2,10 @@
 //
 // The parameter formulas of docs/quantization.md ("Parameters"), MLIR-free so
 // they are unit-testable on plain arrays. Computed in double, stored as float.
+// A scale below FLT_MIN (a range narrower than ~3e-36) is raised to FLT_MIN
+// so that no stored scale is zero or subnormal. Invalid input (a non-finite
+// or inverted range, a NaN weight, an unsupported bit width, mismatched
+// sizes) throws vitc::rt::Error.
 //
 //===----------------------------------------------------------------------===//
 #ifndef VITC_CALIB_QUANTPARAMS_H
@@ -43,7 +47,8 @@ QuantParams activationParams(float min, float max, int bits);
 std::vector<float> perChannelScales(const float *weights, int64_t channels, int64_t perChannel,
                                     int bits = 8);
 
-/// Quantises weights with per-channel scales to int8 storage in [-qmax, qmax].
+/// Quantises weights with per-channel scales to int8 storage in [-qmax, qmax]
+/// (INT4: [-7, 7], symmetric; -8 is never produced): clamp(rha(w / s_c)).
 std::vector<int8_t> quantizeWeights(const float *weights, int64_t channels, int64_t perChannel,
                                     const std::vector<float> &scales, int bits = 8);
 
