@@ -1,11 +1,11 @@
 //===- MixedPrecision.cpp - Choosing INT16 activations under a budget ---===//
 //
-// Greedy in sensitivity order (docs/quantization.md, "Mixed precision"): the
-// loop stops at the first tensor that would take the promoted bytes over the
-// budget, even if a later, smaller one would still fit -- promotion follows
-// the sensitivity order strictly. Bytes are INT8 sizes on both sides of the
-// comparison, which is promoted / total <= budget (so a budget of 0.3 admits
-// exactly 3 of 10 bytes).
+// Greedy in sensitivity order (docs/quantization.md, "Mixed precision"): a
+// tensor that would take the promoted bytes over the budget is skipped and
+// the next, less sensitive ones are still considered, so the budget goes to
+// the most sensitive tensors that fit. Bytes are INT8 sizes on both sides of
+// the comparison, which is promoted / total <= budget (so a budget of 0.3
+// admits exactly 3 of 10 bytes).
 //
 //===----------------------------------------------------------------------===//
 #include "vitc/calib/MixedPrecision.h"
@@ -48,7 +48,7 @@ std::vector<int> chooseInt16(const std::vector<TensorSensitivity> &tensors,
     const bool fits = total == 0 || static_cast<double>(bytes) / static_cast<double>(total) <=
                                         budgetFraction;
     if (!fits)
-      break;
+      continue;
     promoted.push_back(index);
     promotedBytes = bytes;
   }

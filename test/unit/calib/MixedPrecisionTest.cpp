@@ -31,10 +31,11 @@ TEST_CASE("promotion follows increasing SQNR within the budget", "[calib][mixed]
   // 20 + 30 = 50 of 100 bytes: exactly at the budget is allowed.
   CHECK(chooseInt16(kFour, 0.5) == std::vector<int>{1, 2});
   CHECK(chooseInt16(kFour, 0.6) == std::vector<int>{1, 2, 0});
-  // The first tensor that does not fit ends the list: tensor 0 (10 B) would
-  // fit next to tensor 1 at 0.49, but tensor 2 comes first.
-  CHECK(chooseInt16(kFour, 0.49) == std::vector<int>{1});
-  CHECK(chooseInt16(kFour, 0.19).empty());
+  // A tensor that does not fit is skipped: tensor 2 (30 B) would exceed 0.49
+  // next to tensor 1 (20 B), tensor 0 (10 B) still fits after it.
+  CHECK(chooseInt16(kFour, 0.49) == std::vector<int>{1, 0});
+  CHECK(chooseInt16(kFour, 0.19) == std::vector<int>{0}); // only the 10 B tensor fits
+  CHECK(chooseInt16(kFour, 0.09).empty());
   CHECK(chooseInt16(kFour, 0.0).empty());
 }
 

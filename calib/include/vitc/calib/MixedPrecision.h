@@ -16,8 +16,8 @@ struct TensorSensitivity {
 /// Indices of the tensors to promote to INT16: lowest SQNR first (ties: higher
 /// KL first, then lower index), while the promoted tensors hold at most
 /// `budgetFraction` of the total activation bytes. Deterministic.
-/// The indices come in promotion order; the first tensor that does not fit
-/// ends the list (later, smaller tensors are not considered). Bytes count as
+/// The indices come in promotion order; a tensor that does not fit is
+/// skipped and less sensitive, smaller ones may still be promoted. Bytes count as
 /// INT8 sizes on both sides: sum(promoted bytes) / sum(all bytes) <= budget.
 /// Throws on a negative or non-finite budget, negative bytes or a NaN
 /// sensitivity.
