@@ -2,6 +2,7 @@
 #include "compiler/interpreter/ConstantTensors.h"
 #include "dialects/vit/ShapeUtils.h"
 
+#include "mlir/Dialect/Quant/QuantTypes.h"
 #include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
@@ -12,6 +13,9 @@ using namespace mlir;
 namespace vitc::interp {
 
 std::optional<rt::DType> dtypeOf(Type type) {
+  // Quantised values are held in their integer storage type.
+  if (auto quantized = type.dyn_cast<quant::QuantizedType>())
+    type = quantized.getStorageType();
   if (type.isF32())
     return rt::DType::F32;
   if (type.isF64())

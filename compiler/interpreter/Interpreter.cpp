@@ -5,6 +5,8 @@
 #include "dialects/vit/ShapeUtils.h"
 #include "dialects/vit/VitOps.h"
 
+#include "mlir/Dialect/Quant/QuantOps.h"
+
 #include "vitc/rt/Error.h"
 
 #include "llvm/Support/raw_ostream.h"
@@ -33,6 +35,7 @@ const KernelRegistry &kernelRegistry() {
     addNeuralKernels(r);
     addLayoutKernels(r);
     addAttentionKernels(r);
+    addQuantCastKernels(r);
     return r;
   }();
   return instance;
@@ -80,6 +83,7 @@ struct Interpreter::Impl {
   std::vector<std::pair<int, rt::Tensor>> constantSlots;
   std::vector<int> resultSlots;
   Observer observer;
+  Transform transform;
   bool checkTypes = true;
 };
 
@@ -87,6 +91,7 @@ Interpreter::Interpreter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Interpreter::~Interpreter() = default;
 
 void Interpreter::setObserver(Observer observer) { impl_->observer = std::move(observer); }
+void Interpreter::setTransform(Transform transform) { impl_->transform = std::move(transform); }
 
 llvm::Expected<std::unique_ptr<Interpreter>>
 Interpreter::create(func::FuncOp func, rt::ThreadPool *pool, bool checkTypes) {
@@ -118,12 +123,22 @@ Interpreter::create(func::FuncOp func, rt::ThreadPool *pool, bool checkTypes) {
       impl->constantSlots.emplace_back(slotOf(constant.getResult()), *tensor);
       continue;
     }
-    const KernelBuilder *builder = kernelRegistry().find(&op);
-    if (!builder) {
+    // A quantised constant (integer storage behind quant.scast) is a constant
+    // too, so kernels can pre-pack it.
+    if (auto cast = dyn_cast<quant::StorageCastOp>(op))
+      if (const rt::Tensor *storage = impl->context.constant(cast.getArg())) {
+        const rt::Tensor tensor = *storage; // setConstant may move the map's entries
+        impl->context.setConstant(cast.getResult(), tensor);
+        impl->constantSlots.emplace_back(slotOf(cast.getResult()), tensor);
+        continue;
+      }
+    std::optional<llvm::Expected<KernelFn>> quantized = buildQuantizedKernel(&op, impl->context);
+    if (!quantized && !kernelRegistry().find(&op)) {
       unsupported.push_back(op.getName().getStringRef().str());
       continue;
     }
-    llvm::Expected<KernelFn> kernel = (*builder)(&op, impl->context);
+    llvm::Expected<KernelFn> kernel = quantized ? std::move(*quantized)
+                                                : (*kernelRegistry().find(&op))(&op, impl->context);
     if (!kernel)
       return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                      locationText(op.getLoc()) + ": " +
@@ -204,6 +219,8 @@ Interpreter::run(const std::vector<rt::Tensor> &inputs) {
                      (r < results.size() ? rt::shapeToString(results[r].shape()) : "nothing") +
                      " for result " + std::to_string(r) + ", its type says " +
                      typeShapeText(type));
+      if (impl_->transform)
+        impl_->transform(step.op, static_cast<unsigned>(r), results[r]);
       if (impl_->observer)
         impl_->observer(step.op, static_cast<unsigned>(r), results[r]);
       slots[step.outputs[r]] = std::move(results[r]);

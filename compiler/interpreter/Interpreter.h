@@ -44,6 +44,12 @@ public:
 
   void setObserver(Observer observer);
 
+  /// Called with every op result before observers and consumers see it; may
+  /// replace the value (calibration's fake quantisation of one tensor).
+  using Transform = std::function<void(mlir::Operation *op, unsigned resultIndex,
+                                       rt::Tensor &value)>;
+  void setTransform(Transform transform);
+
 private:
   struct Impl;
   explicit Interpreter(std::unique_ptr<Impl> impl);

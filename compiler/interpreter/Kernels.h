@@ -10,6 +10,7 @@
 
 #include "compiler/interpreter/ConstantTensors.h"
 #include "vitc/rt/Tensor.h"
+#include "vitc/rt/kernels/Conv.h"
 #include "vitc/rt/ThreadPool.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -61,9 +62,22 @@ private:
 const KernelRegistry &kernelRegistry();
 
 void addElementwiseKernels(KernelRegistry &registry);
+/// quant.qcast / quant.dcast / quant.scast.
+void addQuantCastKernels(KernelRegistry &registry);
+
+/// For an op with quantised operands or results: its integer kernel
+/// (Linear, Conv, MatMul, Attention, Add; data movement when parameters
+/// agree), or else the PPU model around its fp32 kernel (dequantise the
+/// quantised operands, run fp32, quantise the quantised results).
+/// std::nullopt when the op has no quantised types.
+std::optional<llvm::Expected<KernelFn>> buildQuantizedKernel(mlir::Operation *op,
+                                                             BuildContext &ctx);
 void addNeuralKernels(KernelRegistry &registry);
 void addLayoutKernels(KernelRegistry &registry);
 void addAttentionKernels(KernelRegistry &registry);
+
+/// The runtime attributes of a vit.conv (auto_pad parsed, defaults kept).
+llvm::Expected<rt::ConvAttrs> convAttrsOf(mlir::Operation *conv);
 
 /// Shorthand for a KernelFn returning one tensor.
 template <typename Fn> KernelFn single(Fn fn) {

@@ -111,14 +111,10 @@ rt::WindowAttrs windowAttrs(StringRef autoPad, std::optional<ArrayRef<int64_t>> 
 }
 
 llvm::Expected<KernelFn> buildConv(vit::ConvOp op, BuildContext &ctx) {
-  rt::ConvAttrs attrs;
-  try {
-    attrs.window = windowAttrs(op.getAutoPad(), op.getKernelShape(), op.getStrides(),
-                               op.getDilations(), op.getPads());
-  } catch (const std::exception &e) {
-    return kernelError(op, e.what());
-  }
-  attrs.group = static_cast<int64_t>(op.getGroup());
+  llvm::Expected<rt::ConvAttrs> convAttrs = convAttrsOf(op);
+  if (!convAttrs)
+    return convAttrs.takeError();
+  rt::ConvAttrs attrs = *convAttrs;
   rt::ThreadPool *pool = ctx.pool();
   bool hasBias = static_cast<bool>(op.getBias());
   return single([=](KernelInputs in) {
@@ -128,6 +124,23 @@ llvm::Expected<KernelFn> buildConv(vit::ConvOp op, BuildContext &ctx) {
     return rt::conv(*in[0], *in[1], bias, attrs, pool);
   });
 }
+
+} // namespace
+
+llvm::Expected<rt::ConvAttrs> convAttrsOf(Operation *op) {
+  auto conv = cast<vit::ConvOp>(op);
+  rt::ConvAttrs attrs;
+  try {
+    attrs.window = windowAttrs(conv.getAutoPad(), conv.getKernelShape(), conv.getStrides(),
+                               conv.getDilations(), conv.getPads());
+  } catch (const std::exception &e) {
+    return kernelError(op, e.what());
+  }
+  attrs.group = static_cast<int64_t>(conv.getGroup());
+  return attrs;
+}
+
+namespace {
 
 template <typename PoolOpT>
 llvm::Expected<KernelFn> buildPool(PoolOpT op, BuildContext &ctx, bool isMax,

@@ -1,0 +1,143 @@
+//===- QAttention.cpp - Quantised multi-head attention --------------------===//
+//
+// docs/quantization.md, "Attention". One task computes a block of query
+// rows of one (batch entry, head), as the fp32 kernel does: the integer
+// scores S_int = (Q - z_q)(K - z_k)ᵀ on the integer GEMM (heads read in
+// place, the keys packed as panels), written as float; then, per row, the
+// PPU steps in fp32 -- times α·s_q·s_k, plus the bias, the shared
+// softmaxRow -- and P quantised to uint8 (s_P = 1/255); then
+// O_int = P_q (V - z_v) on the GEMM (P_q as int16 rows, V packed as
+// panels), requantised straight into the merged [B, Nq, H*Dv] output.
+//
+//===----------------------------------------------------------------------===//
+#include "AttentionShapes.h"
+#include "QGemm.h"
+#include "SoftmaxRow.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace vitc::rt {
+namespace {
+
+thread_local qgemm::Scratch keyPanels, keySums, valuePanels, valueSums, scoreRows, probRows;
+
+} // namespace
+
+Tensor qattention(const Tensor &q, const Tensor &k, const Tensor &v,
+                  const std::optional<Tensor> &bias, const QAttentionParams &params,
+                  ThreadPool *pool) {
+  detail::checkQuantized(q, params.q, "qattention: q");
+  detail::checkQuantized(k, params.k, "qattention: k");
+  detail::checkQuantized(v, params.v, "qattention: v");
+  detail::checkQuantSpec(params.output, "qattention: output");
+  for (const Tensor *t : {&q, &k, &v})
+    if (t->dtype() != DType::I8 && t->dtype() != DType::I16)
+      throw Error(std::string("qattention: q, k and v must be i8 or i16, got ") + dtypeName(t->dtype()));
+  if (!std::isfinite(params.scoreScale))
+    throw Error("qattention: the score scale must be finite");
+  const detail::AttentionDims d = detail::attentionDims(q, k, v, params.heads, "qattention");
+  std::optional<detail::BiasView> biasRows;
+  if (bias)
+    biasRows = detail::biasView(*bias, d, "qattention");
+  Tensor out =
+      Tensor::uninitialized(params.output.storage, {d.batch, d.queries, d.heads * d.valueDim});
+  if (out.numel() == 0)
+    return out;
+
+  const QGemmIsa isa = qgemmIsa();
+  const qgemm::KernelSet &kernels = qgemm::kernelSet(isa);
+  const qgemm::Kind scoreKind = qgemm::kindFor(isa, q.dtype(), k.dtype());
+  const bool scoreExact = q.dtype() == DType::I16 || k.dtype() == DType::I16;
+  // P_q (0..255) does not fit the Bytes kernels' signed rows: int16 words.
+  const qgemm::Kind valueKind = qgemm::Kind::Words;
+  const detail::RequantTable table({params.outputRequant});
+  const int64_t ldq = d.heads * d.headDim, ldv = d.heads * d.valueDim;
+  const int64_t qSize = dtypeSize(q.dtype()), kSize = dtypeSize(k.dtype());
+  const int64_t vSize = dtypeSize(v.dtype()), outSize = dtypeSize(out.dtype());
+  const int64_t products = d.batch * d.heads;
+  const int64_t parts = detail::attentionRowParts(products, d.queries, pool ? pool->threads() : 1);
+  const int64_t keysPadded = (d.keys + 1) / 2 * 2;
+
+  parallelFor(pool, products * parts, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t task = begin; task < end; ++task) {
+      const int64_t product = task / parts, part = task % parts;
+      const int64_t b = product / d.heads, h = product % d.heads;
+      const int64_t row0 = d.queries * part / parts, row1 = d.queries * (part + 1) / parts;
+      const int64_t rows = row1 - row0;
+      if (rows == 0)
+        continue;
+
+      // Scores: rows x keys, as float(S_int).
+      void *kp = keyPanels.get<uint32_t>(qgemm::panelWords(scoreKind, kernels.nr, d.headDim, d.keys));
+      int64_t *ks = keySums.get<int64_t>(d.keys);
+      qgemm::packPanels(scoreKind, kernels.nr,
+                        qgemm::MatrixView{static_cast<const char *>(k.raw()) +
+                                              (b * d.keys * ldq + h * d.headDim) * kSize,
+                                          k.dtype(), ldq, 1},
+                        d.headDim, d.keys, kp, ks);
+      float *scores = scoreRows.get<float>(rows * d.keys);
+      qgemm::Product s;
+      s.kernels = &kernels;
+      s.kind = scoreKind;
+      s.exact = scoreExact;
+      s.K = d.headDim;
+      s.a = qgemm::MatrixView{static_cast<const char *>(q.raw()) +
+                                  ((b * d.queries + row0) * ldq + h * d.headDim) * qSize,
+                              q.dtype(), ldq, 1};
+      s.aZero = params.q.zeroPoint;
+      s.b = qgemm::Panels{kp, ks, 0};
+      s.bZero = params.k.zeroPoint;
+      s.out.type = DType::F32;
+      s.out.data = scores;
+      s.out.ld = d.keys;
+      qgemm::multiplyBlock(s, 0, rows, 0, d.keys);
+
+      // PPU: scale, bias, softmax, P_q = clamp(rha(255 P), 0, 255).
+      int16_t *probs = probRows.get<int16_t>(rows * keysPadded);
+      for (int64_t r = 0; r < rows; ++r) {
+        float *row = scores + r * d.keys;
+        for (int64_t j = 0; j < d.keys; ++j)
+          row[j] = row[j] * params.scoreScale;
+        if (biasRows) {
+          const float *add = biasRows->rowOf(b, h, row0 + r);
+          const int64_t step = biasRows->colStride;
+          for (int64_t j = 0; j < d.keys; ++j)
+            row[j] += add[j * step];
+        }
+        detail::softmaxRow(row, row, d.keys, /*logarithm=*/false);
+        int16_t *prob = probs + r * keysPadded;
+        for (int64_t j = 0; j < d.keys; ++j)
+          prob[j] = static_cast<int16_t>(std::min(255.0f, std::max(0.0f, std::round(row[j] * 255.0f))));
+        std::fill(prob + d.keys, prob + keysPadded, int16_t(0));
+      }
+
+      // O_int = P_q (V - z_v), requantised into the output.
+      void *vp = valuePanels.get<uint32_t>(qgemm::panelWords(valueKind, kernels.nr, d.keys, d.valueDim));
+      int64_t *vs = valueSums.get<int64_t>(d.valueDim);
+      qgemm::packPanels(valueKind, kernels.nr,
+                        qgemm::MatrixView{static_cast<const char *>(v.raw()) +
+                                              (b * d.keys * ldv + h * d.valueDim) * vSize,
+                                          v.dtype(), 1, ldv},
+                        d.keys, d.valueDim, vp, vs);
+      qgemm::Product o;
+      o.kernels = &kernels;
+      o.kind = valueKind;
+      o.exact = v.dtype() == DType::I16;
+      o.K = d.keys;
+      o.a = qgemm::MatrixView{probs, DType::I16, keysPadded, 1};
+      o.aZero = 0;
+      o.b = qgemm::Panels{vp, vs, 0};
+      o.bZero = params.v.zeroPoint;
+      o.out = detail::requantOutput(params.output,
+                                    static_cast<char *>(out.raw()) +
+                                        ((b * d.queries + row0) * ldv + h * d.valueDim) * outSize,
+                                    ldv, table, /*perColumn=*/true);
+      qgemm::multiplyBlock(o, 0, rows, 0, d.valueDim);
+    }
+  });
+  return out;
+}
+
+} // namespace vitc::rt
