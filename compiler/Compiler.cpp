@@ -1,5 +1,7 @@
 //===- Compiler.cpp - The public C++ API ----------------------------------===//
 #include "vitc/Compiler.h"
+#include "compiler/export/OnnxExport.h"
+#include "compiler/ModelImpl.h"
 
 #include "compiler/Pipeline.h"
 #include "compiler/import/OnnxImporter.h"
@@ -24,6 +26,8 @@ bool parseStage(const std::string &name, Stage &stage) {
     stage = Stage::Import;
   else if (name == "graph")
     stage = Stage::Graph;
+  else if (name == "quant")
+    stage = Stage::Quant;
   else
     return false;
   return true;
@@ -33,6 +37,7 @@ const char *stageName(Stage stage) {
   switch (stage) {
   case Stage::Import: return "import";
   case Stage::Graph: return "graph";
+  case Stage::Quant: return "quant";
   }
   return "?";
 }
@@ -41,20 +46,15 @@ const char *version() { return "0.1.0"; }
 
 std::vector<std::string> supportedOnnxOps() { return import::supportedOnnxOps(); }
 
-struct Model::Impl {
-  std::unique_ptr<mlir::MLIRContext> context;
-  mlir::OwningOpRef<mlir::ModuleOp> module;
-  Stage stage = Stage::Import;
-  std::vector<std::string> notes;
-  std::unique_ptr<rt::ThreadPool> pool;
-  int poolThreads = -1;
-  std::unique_ptr<interp::Interpreter> interpreter;
-
-  mlir::func::FuncOp mainFunc() const {
-    return mlir::ModuleOp(module.get()).lookupSymbol<mlir::func::FuncOp>("main");
+rt::ThreadPool *Model::Impl::poolFor(int threads) {
+  if (!pool || poolThreads != threads) {
+    pool = std::make_unique<rt::ThreadPool>(threads);
+    poolThreads = threads;
+    interpreter.reset(); // Their kernels hold the old pool.
+    referenceInterpreter.reset();
   }
-  Status runOnce(const std::vector<rt::Tensor> &inputs, std::vector<rt::Tensor> &outputs);
-};
+  return pool.get();
+}
 
 Model::Model() : impl_(std::make_unique<Impl>()) {}
 Model::~Model() = default;
@@ -90,6 +90,8 @@ Status Model::runPipeline(Stage stopAfter) {
     return Status::error("no model is loaded");
   if (stopAfter <= impl_->stage)
     return Status::success();
+  if (stopAfter == Stage::Quant)
+    return Status::error("the quant stage needs calibration: call Model::quantize");
   if (llvm::Error error = vitc::runPipeline(*impl_->module, impl_->stage, stopAfter))
     return Status::error(llvm::toString(std::move(error)));
   impl_->stage = stopAfter;
@@ -98,6 +100,22 @@ Status Model::runPipeline(Stage stopAfter) {
 }
 
 Stage Model::stage() const { return impl_->stage; }
+
+Status Model::exportOnnx(std::string &bytes) const {
+  if (!impl_->module)
+    return Status::error("no model is loaded");
+  std::vector<std::string> inputNames, outputNames;
+  for (const TensorInfo &info : inputs())
+    inputNames.push_back(info.name);
+  for (const TensorInfo &info : outputs())
+    outputNames.push_back(info.name);
+  llvm::Expected<std::string> exported =
+      exporter::exportOnnx(impl_->mainFunc(), inputNames, outputNames);
+  if (!exported)
+    return Status::error(llvm::toString(exported.takeError()));
+  bytes = std::move(*exported);
+  return Status::success();
+}
 
 Status Model::printMlir(std::ostream &os) const {
   if (!impl_->module)
@@ -134,14 +152,18 @@ std::vector<TensorInfo> Model::outputs() const {
 const std::vector<std::string> &Model::notes() const { return impl_->notes; }
 
 Status Model::Impl::runOnce(const std::vector<rt::Tensor> &inputs,
-                            std::vector<rt::Tensor> &outputs) {
-  if (!interpreter) {
-    auto created = interp::Interpreter::create(mainFunc(), pool.get());
+                            std::vector<rt::Tensor> &outputs, bool reference) {
+  std::unique_ptr<interp::Interpreter> &engine = reference ? referenceInterpreter : interpreter;
+  if (!engine) {
+    mlir::func::FuncOp func =
+        reference ? mlir::ModuleOp(fp32Module.get()).lookupSymbol<mlir::func::FuncOp>("main")
+                  : mainFunc();
+    auto created = interp::Interpreter::create(func, pool.get());
     if (!created)
       return Status::error(llvm::toString(created.takeError()));
-    interpreter = std::move(*created);
+    engine = std::move(*created);
   }
-  auto result = interpreter->run(inputs);
+  auto result = engine->run(inputs);
   if (!result)
     return Status::error(llvm::toString(result.takeError()));
   outputs = std::move(*result);
@@ -174,18 +196,16 @@ Status Model::run(const std::vector<rt::Tensor> &inputs, std::vector<rt::Tensor>
                   const RunOptions &options) {
   if (!impl_->module)
     return Status::error("no model is loaded");
-  if (!impl_->pool || impl_->poolThreads != options.threads) {
-    impl_->pool = std::make_unique<rt::ThreadPool>(options.threads);
-    impl_->poolThreads = options.threads;
-    impl_->interpreter.reset();
-  }
+  if (options.floatReference && !impl_->fp32Module)
+    return Status::error("the fp32 reference exists only after Model::quantize");
+  impl_->poolFor(options.threads);
   std::vector<TensorInfo> infos = this->inputs();
   if (inputs.size() != infos.size())
     return Status::error("the model takes " + std::to_string(infos.size()) + " inputs, got " +
                          std::to_string(inputs.size()));
   int64_t batches = batchMultiple(inputs, infos);
   if (batches <= 1)
-    return impl_->runOnce(inputs, outputs);
+    return impl_->runOnce(inputs, outputs, options.floatReference);
 
   // Run each model-sized slice, then concatenate the outputs along dim 0.
   std::vector<std::vector<rt::Tensor>> perOutput;
@@ -197,7 +217,7 @@ Status Model::run(const std::vector<rt::Tensor> &inputs, std::vector<rt::Tensor>
         slice.push_back(rt::slice(inputs[i], {b * size}, {(b + 1) * size}, {0}, {}));
       }
       std::vector<rt::Tensor> results;
-      if (Status status = impl_->runOnce(slice, results); !status.ok())
+      if (Status status = impl_->runOnce(slice, results, options.floatReference); !status.ok())
         return Status::error("batch " + std::to_string(b) + ": " + status.message());
       perOutput.resize(results.size());
       for (size_t o = 0; o < results.size(); ++o)

@@ -5,6 +5,7 @@
 #include "dialects/vit/VitDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/QuantOps.h"
 #include "mlir/Pass/Pass.h"
 
 namespace vitc {

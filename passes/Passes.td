@@ -158,4 +158,33 @@ def FoldTransposes : Pass<"vit-fold-transposes", "mlir::func::FuncOp"> {
   let dependentDialects = ["vitc::vit::VitDialect"];
 }
 
+//===----------------------------------------------------------------------===//
+// Compression passes (passes/compress)
+//===----------------------------------------------------------------------===//
+
+def ApplyQuantization : Pass<"vit-quantize", "mlir::func::FuncOp"> {
+  let summary = "Quantise activations and weights from calibration annotations";
+  let description = [{
+    Reads the calibrated range of every activation -- `vit.act_ranges =
+    array<f32: min0, max0, ...>` (one pair per result) and optionally
+    `vit.act_bits = array<i64: 8|16, ...>` on ops, `vit.act_range` /
+    `vit.act_bits` on function arguments, as vitc's calibration writes them --
+    and rewrites the function to the arithmetic of docs/quantization.md:
+    activations get per-tensor `!quant.uniform` types (INT8 asymmetric or
+    INT16 symmetric); chains of data-movement ops (reshape, transpose, concat,
+    slice, gather, ...) share one set of parameters; constant Linear/Conv
+    weights become per-output-channel symmetric INT8 constants and their
+    biases int32 at scale s_x·s_w (`quant.scast` from integer storage);
+    constant operands of Add and of data movement are quantised per tensor;
+    inputs are quantised with `quant.qcast` and outputs dequantised with
+    `quant.dcast`. Nonlinear ops keep fp32 parameters (the PPU model). Values
+    without a calibrated range stay fp32.
+  }];
+  let options = [
+    Option<"weightBits", "weight-bits", "int64_t", "8",
+           "Bits of the per-channel weights (8; 4 comes with group quantisation)">,
+  ];
+  let dependentDialects = ["vitc::vit::VitDialect", "mlir::quant::QuantizationDialect"];
+}
+
 #endif // VITC_PASSES_TD

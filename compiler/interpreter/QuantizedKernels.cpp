@@ -149,8 +149,7 @@ std::optional<KernelFn> buildAttention(vit::AttentionOp op, BuildContext &ctx) {
   params.output = specOf(out);
   // fp32, in this order (docs/quantization.md, "Attention").
   params.scoreScale = (op.getScale().convertToFloat() * params.q.scale) * params.k.scale;
-  params.outputRequant = rt::Requant::fromReal(static_cast<double>(params.v.scale) /
-                                               (255.0 * params.output.scale));
+  params.valueRatio = params.v.scale / params.output.scale;
   bool hasBias = static_cast<bool>(op.getBias());
   rt::ThreadPool *pool = ctx.pool();
   return single([=](KernelInputs in) {

@@ -70,4 +70,31 @@ bool writeFileAtomically(const std::string &path, const std::string &content, st
 
 bool stderrIsTerminal() { return isatty(STDERR_FILENO) != 0; }
 
+void ProgressBar::update(const std::string &phase, int64_t done, int64_t total) {
+  if (!enabled_ || total <= 0)
+    return;
+  int percent = static_cast<int>(100 * done / total);
+  if (phase == phase_ && percent == lastPercent_)
+    return;
+  if (phase != phase_ && drawn_)
+    std::fputc('\n', stderr);
+  phase_ = phase;
+  lastPercent_ = percent;
+  constexpr int kWidth = 30;
+  int filled = static_cast<int>(kWidth * done / total);
+  std::fprintf(stderr, "\r%-28s [%s%s] %lld/%lld", phase.c_str(), std::string(filled, '#').c_str(),
+               std::string(kWidth - filled, '.').c_str(), static_cast<long long>(done),
+               static_cast<long long>(total));
+  std::fflush(stderr);
+  drawn_ = true;
+}
+
+void ProgressBar::finish() {
+  if (drawn_)
+    std::fputc('\n', stderr);
+  drawn_ = false;
+  phase_.clear();
+  lastPercent_ = -1;
+}
+
 } // namespace vitc::cli

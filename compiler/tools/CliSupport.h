@@ -26,6 +26,23 @@ bool writeFileAtomically(const std::string &path, const std::string &content, st
 /// Whether stderr is a terminal (progress output is only shown there).
 bool stderrIsTerminal();
 
+/// A one-line progress bar on stderr, redrawn in place; silent unless stderr
+/// is a terminal or `force` (--verbose), so CI logs stay clean.
+class ProgressBar {
+public:
+  explicit ProgressBar(bool force) : enabled_(force || stderrIsTerminal()) {}
+  ~ProgressBar() { finish(); }
+  void update(const std::string &phase, int64_t done, int64_t total);
+  /// Ends the line if anything was drawn.
+  void finish();
+
+private:
+  bool enabled_;
+  bool drawn_ = false;
+  std::string phase_;
+  int lastPercent_ = -1;
+};
+
 } // namespace vitc::cli
 
 #endif // VITC_COMPILER_TOOLS_CLISUPPORT_H

@@ -94,8 +94,8 @@ LogicalResult verifyShapeMatches(Operation *op, StringRef what, ArrayRef<int64_t
 }
 
 LogicalResult verifySameElementType(Operation *op, Value input, Value output) {
-  Type in = input.getType().cast<ShapedType>().getElementType();
-  Type out = output.getType().cast<ShapedType>().getElementType();
+  Type in = realElementType(input.getType());
+  Type out = realElementType(output.getType());
   if (in != out)
     return op->emitOpError("result element type ") << out << " differs from input's " << in;
   return success();

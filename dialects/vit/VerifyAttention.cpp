@@ -21,9 +21,11 @@ LogicalResult AttentionOp::verify() {
   int64_t heads = getHeads(), headDim = getHeadDim();
   if (heads <= 0 || headDim <= 0)
     return emitOpError("heads and head_dim must be positive");
-  Type elementType = getQuery().getType().cast<ShapedType>().getElementType();
+  // Quantised q, k, v and output may each have their own parameters (the
+  // bias stays fp32): compare the real element types.
+  Type elementType = realElementType(getQuery().getType());
   for (Value value : {getKey(), getValue(), getBias(), getOutput()})
-    if (value && value.getType().cast<ShapedType>().getElementType() != elementType)
+    if (value && realElementType(value.getType()) != elementType)
       return emitOpError("operands and result must share one element type");
   if (!dimsCompatible(k[0], q[0]) || !dimsCompatible(v[0], q[0]))
     return emitOpError("query, key and value batch dims differ");

@@ -7,9 +7,8 @@
 using namespace mlir;
 using namespace vitc::vit;
 
-static Type elementTypeOf(Value value) {
-  return value.getType().cast<ShapedType>().getElementType();
-}
+/// The real element type (quantised types compare by what they express).
+static Type elementTypeOf(Value value) { return realElementType(value.getType()); }
 
 LogicalResult PowOp::verify() {
   if (elementTypeOf(getLhs()) != elementTypeOf(getOutput()))
@@ -24,7 +23,7 @@ static LogicalResult verifyVariadicBroadcast(Operation *op) {
   SmallVector<int64_t> shape;
   for (Value input : op->getOperands()) {
     SmallVector<int64_t> next;
-    if (!OpTrait::util::getBroadcastedShape(shape, input.getType().cast<ShapedType>().getShape(),
+    if (!mlir::OpTrait::util::getBroadcastedShape(shape, input.getType().cast<ShapedType>().getShape(),
                                             next))
       return op->emitOpError("inputs do not broadcast together");
     shape = next;
@@ -49,7 +48,7 @@ LogicalResult ClipOp::verify() {
     if (!bound)
       continue;
     auto type = bound.getType().cast<RankedTensorType>();
-    if (type.getElementType() != element)
+    if (realElementType(type) != element)
       return emitOpError("bounds must have the input's element type");
     if (type.hasStaticShape() && type.getNumElements() != 1)
       return emitOpError("bounds must be scalars");

@@ -216,7 +216,7 @@ LogicalResult ExpandOp::verify() {
     return emitOpError("shape operand must be 1-d");
   if (auto shape = getConstantIntValues(getShape())) {
     SmallVector<int64_t> expected;
-    if (!OpTrait::util::getBroadcastedShape(shapeOf(getInput()), *shape, expected))
+    if (!mlir::OpTrait::util::getBroadcastedShape(shapeOf(getInput()), *shape, expected))
       return emitOpError("input does not broadcast to the requested shape");
     return verifyShapeMatches(*this, "result", expected, shapeOf(getOutput()));
   }

@@ -29,7 +29,7 @@ LogicalResult MatMulOp::verify() {
   SmallVector<int64_t> batch;
   ArrayRef<int64_t> lhsBatch = ArrayRef<int64_t>(lhs).drop_back(std::min<size_t>(lhs.size(), 2));
   ArrayRef<int64_t> rhsBatch = ArrayRef<int64_t>(rhs).drop_back(std::min<size_t>(rhs.size(), 2));
-  if (!OpTrait::util::getBroadcastedShape(lhsBatch, rhsBatch, batch))
+  if (!mlir::OpTrait::util::getBroadcastedShape(lhsBatch, rhsBatch, batch))
     return emitOpError("batch dims do not broadcast");
   SmallVector<int64_t> expected(batch);
   if (lhs.size() >= 2)
@@ -50,7 +50,7 @@ LogicalResult GemmOp::verify() {
   if (getC()) {
     SmallVector<int64_t> ignored;
     ArrayRef<int64_t> c = shapeOf(getC());
-    if (c.size() > 2 || !OpTrait::util::getBroadcastedShape({m, n}, c, ignored))
+    if (c.size() > 2 || !mlir::OpTrait::util::getBroadcastedShape({m, n}, c, ignored))
       return emitOpError("C does not broadcast to [M, N]");
   }
   return verifyShapeMatches(*this, "result", {m, n}, shapeOf(getOutput()));
@@ -181,7 +181,7 @@ LogicalResult LayerNormOp::verify() {
     if (!param)
       continue;
     SmallVector<int64_t> broadcast;
-    if (!OpTrait::util::getBroadcastedShape(normalized, shapeOf(param), broadcast) ||
+    if (!mlir::OpTrait::util::getBroadcastedShape(normalized, shapeOf(param), broadcast) ||
         broadcast.size() != normalized.size())
       return emitOpError("scale and bias must broadcast to the normalised dims");
   }

@@ -3,6 +3,9 @@
 #define VITC_DIALECTS_VIT_VITOPS_H
 
 #include "dialects/vit/VitDialect.h"
+#include "dialects/vit/VitTraits.h"
+
+#include "mlir/Dialect/Quant/QuantTypes.h"
 
 #include "mlir/Dialect/Traits.h"
 #include "mlir/IR/Builders.h"

@@ -11,9 +11,19 @@
 include "VitDialect.td"
 include "mlir/IR/BuiltinAttributeInterfaces.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Dialect/Quant/QuantOpsBase.td"
 
 def Vit_Tensor : RankedTensorOf<[AnyType]>;
-def Vit_FloatTensor : RankedTensorOf<[F32, F64]>;
+// Real-valued tensors: floating point, or quantised (after vit-quantize).
+def Vit_FloatTensor : RankedTensorOf<[F32, F64, quant_QuantizedType]>;
+
+// Element types agree up to quantisation (see VitTraits.h).
+def Vit_SameRealElementType : NativeOpTrait<"SameRealElementType"> {
+  let cppNamespace = "::vitc::vit::OpTrait";
+}
+def Vit_SameOperandsRealElementType : NativeOpTrait<"SameOperandsRealElementType"> {
+  let cppNamespace = "::vitc::vit::OpTrait";
+}
 def Vit_BoolTensor : RankedTensorOf<[I1]>;
 def Vit_IndexTensor : RankedTensorOf<[I32, I64]>;
 def Vit_I64Tensor : RankedTensorOf<[I64]>;
@@ -47,7 +57,7 @@ class Vit_BinaryOp<string mnemonic, list<Trait> traits = []> :
 }
 
 class Vit_ArithmeticOp<string mnemonic, string text> :
-    Vit_BinaryOp<mnemonic, [SameOperandsAndResultElementType]> {
+    Vit_BinaryOp<mnemonic, [Vit_SameRealElementType]> {
   let summary = "Elementwise " # text # " with numpy broadcasting";
 }
 def Vit_AddOp : Vit_ArithmeticOp<"add", "addition">;
@@ -60,14 +70,14 @@ def Vit_PowOp : Vit_BinaryOp<"pow"> {
   let hasVerifier = 1;
 }
 
-def Vit_ModOp : Vit_BinaryOp<"mod", [SameOperandsAndResultElementType]> {
+def Vit_ModOp : Vit_BinaryOp<"mod", [Vit_SameRealElementType]> {
   let summary = "Elementwise modulus (fmod = 1: C fmod, else Python sign rule)";
   let arguments = (ins Vit_Tensor:$lhs, Vit_Tensor:$rhs,
                        DefaultValuedAttr<I64Attr, "0">:$fmod);
 }
 
 class Vit_VariadicOp<string mnemonic, string text> :
-    Vit_Op<mnemonic, [Pure, SameOperandsAndResultElementType]> {
+    Vit_Op<mnemonic, [Pure, Vit_SameRealElementType]> {
   let summary = "Elementwise " # text # " of one or more broadcast tensors";
   let arguments = (ins Variadic<Vit_Tensor>:$inputs);
   let results = (outs Vit_Tensor:$output);
@@ -79,7 +89,7 @@ def Vit_MaxOp : Vit_VariadicOp<"max", "maximum">;
 def Vit_SumOp : Vit_VariadicOp<"sum", "sum">;
 
 class Vit_CompareOp<string mnemonic, string text> :
-    Vit_BinaryOp<mnemonic, [SameOperandsElementType]> {
+    Vit_BinaryOp<mnemonic, [Vit_SameOperandsRealElementType]> {
   let summary = "Elementwise " # text # " comparison, producing i1";
   let results = (outs Vit_BoolTensor:$output);
 }
@@ -90,7 +100,7 @@ def Vit_GreaterOp : Vit_CompareOp<"greater", "greater-than">;
 def Vit_GreaterOrEqualOp : Vit_CompareOp<"greater_or_equal", "greater-or-equal">;
 
 class Vit_LogicalOp<string mnemonic, string text> :
-    Vit_BinaryOp<mnemonic, [SameOperandsAndResultElementType]> {
+    Vit_BinaryOp<mnemonic, [Vit_SameRealElementType]> {
   let summary = "Elementwise logical " # text # " of i1 tensors";
   let arguments = (ins Vit_BoolTensor:$lhs, Vit_BoolTensor:$rhs);
   let results = (outs Vit_BoolTensor:$output);
@@ -101,7 +111,7 @@ def Vit_XorOp : Vit_LogicalOp<"xor", "exclusive or">;
 
 class Vit_UnaryOp<string mnemonic, string text, Type type = Vit_Tensor> :
     Vit_Op<mnemonic, [Pure, SameOperandsAndResultShape,
-                      SameOperandsAndResultElementType]> {
+                      Vit_SameRealElementType]> {
   let summary = "Elementwise " # text;
   let arguments = (ins type:$input);
   let results = (outs type:$output);
@@ -189,7 +199,7 @@ def Vit_CastOp : Vit_Op<"cast", [Pure, SameOperandsAndResultShape]> {
 // Linear algebra and convolution
 //===----------------------------------------------------------------------===//
 
-def Vit_MatMulOp : Vit_Op<"matmul", [Pure, SameOperandsAndResultElementType]> {
+def Vit_MatMulOp : Vit_Op<"matmul", [Pure, Vit_SameRealElementType]> {
   let summary = "Matrix product with numpy matmul semantics";
   let description = [{
     `transpose_lhs` / `transpose_rhs` use that operand with its last two dims
@@ -318,7 +328,7 @@ def Vit_BatchNormOp : Vit_Op<"batch_norm", [Pure]> {
 
 class Vit_SoftmaxBase<string mnemonic, string text> :
     Vit_Op<mnemonic, [Pure, SameOperandsAndResultShape,
-                      SameOperandsAndResultElementType]> {
+                      Vit_SameRealElementType]> {
   let summary = text # " along one axis";
   let arguments = (ins Vit_FloatTensor:$input, DefaultValuedAttr<I64Attr, "-1">:$axis);
   let results = (outs Vit_FloatTensor:$output);
@@ -329,7 +339,7 @@ def Vit_SoftmaxOp : Vit_SoftmaxBase<"softmax", "Softmax">;
 def Vit_LogSoftmaxOp : Vit_SoftmaxBase<"log_softmax", "Log-softmax">;
 
 class Vit_ReduceOp<string mnemonic, string text> :
-    Vit_Op<mnemonic, [Pure, SameOperandsAndResultElementType]> {
+    Vit_Op<mnemonic, [Pure, Vit_SameRealElementType]> {
   let summary = "Reduce by " # text # " over `axes` (all when absent)";
   let arguments = (ins Vit_Tensor:$input, OptionalAttr<DenseI64ArrayAttr>:$axes,
                        DefaultValuedAttr<I64Attr, "1">:$keepdims);
@@ -375,7 +385,7 @@ def Vit_ArgMinOp : Vit_ArgReduceOp<"arg_min", "minimum">;
 //===----------------------------------------------------------------------===//
 
 class Vit_PoolOp<string mnemonic, string text, Type type = Vit_FloatTensor> :
-    Vit_Op<mnemonic, [Pure, SameOperandsAndResultElementType]> {
+    Vit_Op<mnemonic, [Pure, Vit_SameRealElementType]> {
   let summary = text # " pooling over a sliding window";
   let results = (outs type:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
@@ -435,7 +445,7 @@ def Vit_ResizeOp : Vit_Op<"resize", [Pure, AttrSizedOperandSegments]> {
 // Layout and indexing
 //===----------------------------------------------------------------------===//
 
-def Vit_TransposeOp : Vit_Op<"transpose", [Pure, SameOperandsAndResultElementType]> {
+def Vit_TransposeOp : Vit_Op<"transpose", [Pure, Vit_SameRealElementType]> {
   let summary = "Permute dimensions (`perm` absent: reverse them)";
   let arguments = (ins Vit_Tensor:$input, OptionalAttr<DenseI64ArrayAttr>:$perm);
   let results = (outs Vit_Tensor:$output);
@@ -455,7 +465,7 @@ def Vit_ReshapeOp : Vit_Op<"reshape", [Pure]> {
   let hasFolder = 1;
 }
 
-def Vit_FlattenOp : Vit_Op<"flatten", [Pure, SameOperandsAndResultElementType]> {
+def Vit_FlattenOp : Vit_Op<"flatten", [Pure, Vit_SameRealElementType]> {
   let summary = "Collapse to 2-d: [prod(dims[:axis]), prod(dims[axis:])]";
   let arguments = (ins Vit_Tensor:$input, DefaultValuedAttr<I64Attr, "1">:$axis);
   let results = (outs Vit_Tensor:$output);
@@ -484,7 +494,7 @@ def Vit_UnsqueezeOp : Vit_Op<"unsqueeze", [Pure]> {
   let hasFolder = 1;
 }
 
-def Vit_ConcatOp : Vit_Op<"concat", [Pure, SameOperandsAndResultElementType]> {
+def Vit_ConcatOp : Vit_Op<"concat", [Pure, Vit_SameRealElementType]> {
   let summary = "Concatenate along `axis`";
   let arguments = (ins Variadic<Vit_Tensor>:$inputs, I64Attr:$axis);
   let results = (outs Vit_Tensor:$output);
@@ -564,7 +574,7 @@ def Vit_PadOp : Vit_Op<"pad", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Vit_DepthToSpaceOp : Vit_Op<"depth_to_space", [Pure, SameOperandsAndResultElementType]> {
+def Vit_DepthToSpaceOp : Vit_Op<"depth_to_space", [Pure, Vit_SameRealElementType]> {
   let summary = "Move channel blocks into spatial blocks (PixelShuffle is mode CRD)";
   let arguments = (ins Vit_Tensor:$input, I64Attr:$blocksize,
                        DefaultValuedStrAttr<StrAttr, "DCR">:$mode);
@@ -573,7 +583,7 @@ def Vit_DepthToSpaceOp : Vit_Op<"depth_to_space", [Pure, SameOperandsAndResultEl
   let hasVerifier = 1;
 }
 
-def Vit_SpaceToDepthOp : Vit_Op<"space_to_depth", [Pure, SameOperandsAndResultElementType]> {
+def Vit_SpaceToDepthOp : Vit_Op<"space_to_depth", [Pure, Vit_SameRealElementType]> {
   let summary = "Move spatial blocks into channels";
   let arguments = (ins Vit_Tensor:$input, I64Attr:$blocksize);
   let results = (outs Vit_Tensor:$output);
@@ -603,7 +613,7 @@ def Vit_ConstantOfShapeOp : Vit_Op<"constant_of_shape", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Vit_RangeOp : Vit_Op<"range", [Pure, SameOperandsAndResultElementType]> {
+def Vit_RangeOp : Vit_Op<"range", [Pure, Vit_SameRealElementType]> {
   let summary = "start, start + delta, ... up to (excluding) limit";
   let arguments = (ins Vit_Tensor:$start, Vit_Tensor:$limit, Vit_Tensor:$delta);
   let results = (outs Vit_Tensor:$output);

@@ -4,19 +4,24 @@
 // rows of one (batch entry, head), as the fp32 kernel does: the integer
 // scores S_int = (Q - z_q)(K - z_k)ᵀ on the integer GEMM (heads read in
 // place, the keys packed as panels), written as float; then, per row, the
-// PPU steps in fp32 -- times α·s_q·s_k, plus the bias, the shared
-// softmaxRow -- and P quantised to uint8 (s_P = 1/255); then
-// O_int = P_q (V - z_v) on the GEMM (P_q as int16 rows, V packed as
-// panels), requantised straight into the merged [B, Nq, H*Dv] output.
+// PPU steps in fp32 -- times α·s_q·s_k, plus the bias, E = exp(S - max)
+// (fastExp, the f32 kernels' exp) -- and E quantised to uint8 relative to
+// the row's maximum (E_q = rha(255 E), the maximum 255); then
+// O_int = E_q (V - z_v) on the GEMM (E_q as int16 rows, V packed as
+// panels), requantised straight into the merged [B, Nq, H*Dv] output with
+// the row's own multiplier s_v / (s_o Z), Z = Σ E_q: the softmax division
+// happens once, at the end, so no row loses its small probabilities to a
+// 1/255 grid.
 //
 //===----------------------------------------------------------------------===//
 #include "AttentionShapes.h"
 #include "QGemm.h"
-#include "SoftmaxRow.h"
+#include "FastMath.h"
 
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 namespace vitc::rt {
 namespace {
@@ -37,6 +42,8 @@ Tensor qattention(const Tensor &q, const Tensor &k, const Tensor &v,
       throw Error(std::string("qattention: q, k and v must be i8 or i16, got ") + dtypeName(t->dtype()));
   if (!std::isfinite(params.scoreScale))
     throw Error("qattention: the score scale must be finite");
+  if (!(params.valueRatio > 0.0f) || !std::isfinite(params.valueRatio))
+    throw Error("qattention: s_v / s_o must be positive and finite");
   const detail::AttentionDims d = detail::attentionDims(q, k, v, params.heads, "qattention");
   std::optional<detail::BiasView> biasRows;
   if (bias)
@@ -52,7 +59,6 @@ Tensor qattention(const Tensor &q, const Tensor &k, const Tensor &v,
   const bool scoreExact = q.dtype() == DType::I16 || k.dtype() == DType::I16;
   // P_q (0..255) does not fit the Bytes kernels' signed rows: int16 words.
   const qgemm::Kind valueKind = qgemm::Kind::Words;
-  const detail::RequantTable table({params.outputRequant});
   const int64_t ldq = d.heads * d.headDim, ldv = d.heads * d.valueDim;
   const int64_t qSize = dtypeSize(q.dtype()), kSize = dtypeSize(k.dtype());
   const int64_t vSize = dtypeSize(v.dtype()), outSize = dtypeSize(out.dtype());
@@ -94,8 +100,10 @@ Tensor qattention(const Tensor &q, const Tensor &k, const Tensor &v,
       s.out.ld = d.keys;
       qgemm::multiplyBlock(s, 0, rows, 0, d.keys);
 
-      // PPU: scale, bias, softmax, P_q = clamp(rha(255 P), 0, 255).
+      // PPU: scale, bias, E = exp(S - max), E_q = clamp(rha(255 E), 0, 255),
+      // and the row's requantisation s_v / (s_o Z).
       int16_t *probs = probRows.get<int16_t>(rows * keysPadded);
+      std::vector<Requant> rowRequant(static_cast<size_t>(rows));
       for (int64_t r = 0; r < rows; ++r) {
         float *row = scores + r * d.keys;
         for (int64_t j = 0; j < d.keys; ++j)
@@ -106,11 +114,20 @@ Tensor qattention(const Tensor &q, const Tensor &k, const Tensor &v,
           for (int64_t j = 0; j < d.keys; ++j)
             row[j] += add[j * step];
         }
-        detail::softmaxRow(row, row, d.keys, /*logarithm=*/false);
+        float maximum = row[0];
+        for (int64_t j = 1; j < d.keys; ++j)
+          maximum = std::max(maximum, row[j]);
         int16_t *prob = probs + r * keysPadded;
-        for (int64_t j = 0; j < d.keys; ++j)
-          prob[j] = static_cast<int16_t>(std::min(255.0f, std::max(0.0f, std::round(row[j] * 255.0f))));
+        int64_t total = 0;
+        for (int64_t j = 0; j < d.keys; ++j) {
+          const float e = detail::fastExp(row[j] - maximum) * 255.0f;
+          prob[j] = static_cast<int16_t>(std::min(255.0f, std::max(0.0f, std::round(e))));
+          total += prob[j];
+        }
         std::fill(prob + d.keys, prob + keysPadded, int16_t(0));
+        if (total == 0) // only when the scores are not finite
+          throw Error("qattention: a row of scores is not finite");
+        rowRequant[r] = Requant::fromReal(static_cast<double>(params.valueRatio) / total);
       }
 
       // O_int = P_q (V - z_v), requantised into the output.
@@ -130,10 +147,11 @@ Tensor qattention(const Tensor &q, const Tensor &k, const Tensor &v,
       o.aZero = 0;
       o.b = qgemm::Panels{vp, vs, 0};
       o.bZero = params.v.zeroPoint;
+      const detail::RequantTable table(std::move(rowRequant));
       o.out = detail::requantOutput(params.output,
                                     static_cast<char *>(out.raw()) +
                                         ((b * d.queries + row0) * ldv + h * d.valueDim) * outSize,
-                                    ldv, table, /*perColumn=*/true);
+                                    ldv, table, /*perColumn=*/false);
       qgemm::multiplyBlock(o, 0, rows, 0, d.valueDim);
     }
   });

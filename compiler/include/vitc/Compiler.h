@@ -18,6 +18,8 @@
 
 #include "vitc/rt/Tensor.h"
 
+#include <functional>
+#include <limits>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -47,8 +49,9 @@ private:
 enum class Stage {
   Import, ///< The vit dialect exactly as imported from ONNX.
   Graph,  ///< After the graph optimisation passes.
+  Quant,  ///< After calibration and quantisation (Model::quantize).
 };
-/// "import" / "graph"; false if the name is unknown.
+/// "import" / "graph" / "quant"; false if the name is unknown.
 bool parseStage(const std::string &name, Stage &stage);
 /// The name parseStage accepts for `stage`.
 const char *stageName(Stage stage);
@@ -79,8 +82,67 @@ struct TensorInfo {
   std::vector<int64_t> shape; ///< -1 marks a dynamic dimension
 };
 
+/// Post-training quantisation (docs/quantization.md).
+struct QuantizeOptions {
+  int weightBits = 8;                  ///< per-channel symmetric INT8 weights
+  std::string activationBits = "8";    ///< "8", "16" or "auto" (mixed INT8/INT16)
+  std::string calibMethod = "entropy"; ///< minmax | percentile | entropy | mse
+  double percentile = 99.99;           ///< for calibMethod "percentile"
+  double int16Budget = 0.1;            ///< "auto": most activation bytes in INT16
+  int64_t sensitivitySamples = 8;      ///< "auto": calibration samples used to rank tensors
+  /// Calibration samples for the model's input, [N, ...input dims without
+  /// batch] or [N * batch, ...]. Empty: a synthetic set of 32 standard-normal
+  /// samples (seed 0) is used and reported as such.
+  rt::Tensor calibration;
+  int threads = 0;
+  /// Called as calibration proceeds: phase name, samples done, total.
+  std::function<void(const std::string &, int64_t, int64_t)> progress;
+};
+
+/// Where calibration data comes from (`--calib`): an .npy of preprocessed
+/// samples [N, ...], a folder of ONNX TensorProto .pb files (one sample each,
+/// as in ONNX test data), or a folder of PNG/JPEG images, resized to the
+/// model input and normalised with `mean`/`std` (per channel, on [0, 1]
+/// pixels; empty: ImageNet's for 3 channels, 0.5/0.5 for 1).
+struct CalibrationSource {
+  std::string path;
+  int64_t resize = -1; ///< images: shorter side to this, then centre crop
+  std::vector<float> mean;
+  std::vector<float> std;
+};
+
+/// Loads `source` for a model input of shape `input` ([batch, ...]) into
+/// `samples` [N, ...]; checks shape and dtype with a clear message.
+Status loadCalibrationData(const CalibrationSource &source, const TensorInfo &input,
+                           rt::Tensor &samples);
+
+/// What quantisation decided, per activation tensor (for reports).
+struct QuantizedTensor {
+  std::string name;       ///< the producing ONNX node (or "input:NAME")
+  std::string op;         ///< e.g. "vit.linear"
+  int64_t elements = 0;   ///< per inference
+  int bits = 8;
+  float min = 0, max = 0; ///< calibrated clipping range
+  float scale = 1;
+  int32_t zeroPoint = 0;
+  double int8SqnrDb = 0;  ///< "auto" only: consumer SQNR with this tensor alone in INT8
+  double int8Kl = 0;      ///< "auto" only: KL of the consumer output histograms
+  /// Measured by Model::measureLayerErrors: this tensor in the quantised model
+  /// against the fp32 model, over the data given (NaN until measured).
+  double sqnrDb = std::numeric_limits<double>::quiet_NaN();
+  double kl = std::numeric_limits<double>::quiet_NaN();
+};
+struct QuantizationReport {
+  bool syntheticCalibration = false;
+  int64_t calibrationSamples = 0;
+  std::string method;
+  std::vector<QuantizedTensor> tensors;
+};
+
 struct RunOptions {
   int threads = 0; ///< 0: all hardware threads
+  /// After quantize(): run the fp32 graph-stage model it started from.
+  bool floatReference = false;
 };
 
 class Model {
@@ -98,8 +160,23 @@ public:
   Status runPipeline(Stage stopAfter);
   Stage stage() const;
 
+  /// Calibrates on `options.calibration` with the fp32 interpreter and
+  /// quantises the model (graph stage first if needed); the stage becomes
+  /// Stage::Quant. Non-fatal remarks (synthetic calibration) go to notes().
+  Status quantize(const QuantizeOptions &options);
+  const QuantizationReport &quantizationReport() const;
+  /// Runs the quantised and the fp32 model on `inputs` (one entry per run,
+  /// each the model's inputs) and records every activation's SQNR and KL in
+  /// the quantisation report.
+  Status measureLayerErrors(const std::vector<std::vector<rt::Tensor>> &inputs,
+                            const RunOptions &options = {});
+
   /// Prints the module as MLIR text.
   Status printMlir(std::ostream &os) const;
+  /// Serialises the model as ONNX (opset 21): at the quant stage in QDQ form
+  /// (QuantizeLinear/DequantizeLinear around every quantised tensor,
+  /// per-axis INT8 weights), else the optimised fp32 graph.
+  Status exportOnnx(std::string &bytes) const;
 
   std::vector<TensorInfo> inputs() const;
   std::vector<TensorInfo> outputs() const;

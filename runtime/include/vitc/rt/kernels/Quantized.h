@@ -135,12 +135,13 @@ Tensor qadd(const Tensor &a, const QuantSpec &aSpec, Requant aRequant, const Ten
 /// Attention (docs/quantization.md, "Attention"): q [B, Nq, H*D], k [B, Nk, H*D],
 /// v [B, Nk, H*Dv] quantised per tensor; bias fp32 [G, H|1, Nq|1, Nk|1] with
 /// B % G == 0 (batch b uses bias[b % G]). `scoreScale` = scale * s_q * s_k
-/// (fp32), `outputRequant` encodes s_v / (255 * s_o).
+/// and `valueRatio` = s_v / s_o (both fp32); each query row is requantised
+/// with s_v / (s_o * Z), Z the sum of its uint8 exponentials.
 struct QAttentionParams {
   int64_t heads = 1;
   float scoreScale = 1.0f;
+  float valueRatio = 1.0f;
   QuantSpec q, k, v, output;
-  Requant outputRequant;
 };
 Tensor qattention(const Tensor &q, const Tensor &k, const Tensor &v,
                   const std::optional<Tensor> &bias, const QAttentionParams &params,

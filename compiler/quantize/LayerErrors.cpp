@@ -1,0 +1,139 @@
+//===- LayerErrors.cpp ----------------------------------------------------===//
+#include "compiler/quantize/LayerErrors.h"
+
+#include "compiler/interpreter/Interpreter.h"
+#include "dialects/vit/VitOps.h"
+
+#include "vitc/calib/Metrics.h"
+#include "vitc/rt/kernels/Quantized.h"
+
+#include "mlir/Dialect/Quant/QuantOps.h"
+#include "mlir/Dialect/Quant/QuantTypes.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace vitc::quantize {
+namespace {
+
+constexpr int kBins = 2048;
+
+std::vector<Operation *> computeOps(func::FuncOp func) {
+  std::vector<Operation *> ops;
+  func.walk([&](Operation *op) {
+    if (isa<vit::VitDialect>(op->getDialect()) && !isa<vit::ConstantOp>(op))
+      ops.push_back(op);
+  });
+  return ops;
+}
+
+/// The value of `quantized` holding activation `value` of `reference`.
+Value counterpart(Value value, const llvm::DenseMap<Operation *, Operation *> &ops,
+                  func::FuncOp quantized) {
+  if (auto arg = value.dyn_cast<BlockArgument>()) {
+    Value q = quantized.getArgument(arg.getArgNumber());
+    for (Operation *user : q.getUsers())
+      if (auto cast = dyn_cast<quant::QuantizeCastOp>(user))
+        return cast.getResult();
+    return q;
+  }
+  auto result = value.cast<OpResult>();
+  return ops.lookup(result.getOwner())->getResult(result.getResultNumber());
+}
+
+/// `value` as f32 (dequantised with its type when quantised).
+rt::Tensor real(const rt::Tensor &value, Type type) {
+  auto quantized = type.cast<ShapedType>().getElementType().dyn_cast<quant::UniformQuantizedType>();
+  if (!quantized)
+    return value;
+  rt::QuantSpec spec;
+  spec.scale = static_cast<float>(quantized.getScale());
+  spec.zeroPoint = static_cast<int32_t>(quantized.getZeroPoint());
+  spec.qmin = static_cast<int32_t>(quantized.getStorageTypeMin());
+  spec.qmax = static_cast<int32_t>(quantized.getStorageTypeMax());
+  spec.storage = quantized.getStorageTypeIntegralWidth() == 16 ? rt::DType::I16 : rt::DType::I8;
+  return rt::dequantize(value, spec, nullptr);
+}
+
+struct Comparison {
+  calib::SqnrMeter sqnr;
+  float lo = 0, hi = 0;
+  std::vector<double> reference = std::vector<double>(kBins, 0.0);
+  std::vector<double> quantized = std::vector<double>(kBins, 0.0);
+  void histogram(const rt::Tensor &t, std::vector<double> &counts) const {
+    const double width = hi > lo ? (static_cast<double>(hi) - lo) / kBins : 1.0;
+    const float *x = t.data<float>();
+    for (int64_t i = 0; i < t.numel(); ++i)
+      if (!std::isnan(x[i]))
+        counts[static_cast<size_t>(
+            std::clamp(std::floor((x[i] - static_cast<double>(lo)) / width), 0.0, kBins - 1.0))] +=
+            1.0;
+  }
+};
+
+} // namespace
+
+llvm::Expected<std::vector<LayerError>> measureLayerErrors(func::FuncOp reference,
+                                                           func::FuncOp quantized,
+                                                           const Samples &samples,
+                                                           rt::ThreadPool *pool) {
+  std::vector<Activation> activations = findActivations(reference);
+  std::vector<Operation *> referenceOps = computeOps(reference), quantizedOps = computeOps(quantized);
+  if (referenceOps.size() != quantizedOps.size())
+    return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                   "the quantised model does not match the fp32 model op for op");
+  llvm::DenseMap<Operation *, Operation *> pairs;
+  for (size_t i = 0; i < referenceOps.size(); ++i)
+    pairs[referenceOps[i]] = quantizedOps[i];
+  llvm::DenseMap<Value, size_t> referenceIndex, quantizedIndex;
+  for (size_t i = 0; i < activations.size(); ++i) {
+    referenceIndex[activations[i].value] = i;
+    quantizedIndex[counterpart(activations[i].value, pairs, quantized)] = i;
+  }
+
+  auto fp32 = interp::Interpreter::create(reference, pool);
+  if (!fp32)
+    return fp32.takeError();
+  auto quant = interp::Interpreter::create(quantized, pool);
+  if (!quant)
+    return quant.takeError();
+  std::vector<Comparison> comparisons(activations.size());
+  std::vector<rt::Tensor> values(activations.size());
+  (*fp32)->setObserver([&](Operation *op, unsigned i, const rt::Tensor &v) {
+    if (auto it = referenceIndex.find(op->getResult(i)); it != referenceIndex.end())
+      values[it->second] = v;
+  });
+  (*quant)->setObserver([&](Operation *op, unsigned i, const rt::Tensor &v) {
+    auto it = quantizedIndex.find(op->getResult(i));
+    if (it == quantizedIndex.end() || !values[it->second].valid())
+      return;
+    Comparison &c = comparisons[it->second];
+    const rt::Tensor &ref = values[it->second];
+    rt::Tensor q = real(v, op->getResult(i).getType());
+    if (c.lo == c.hi) {
+      const float *x = ref.data<float>();
+      c.lo = *std::min_element(x, x + ref.numel());
+      c.hi = *std::max_element(x, x + ref.numel());
+    }
+    c.sqnr.add(ref.data<float>(), q.data<float>(), ref.numel());
+    c.histogram(ref, c.reference);
+    c.histogram(q, c.quantized);
+  });
+  for (const std::vector<rt::Tensor> &sample : samples) {
+    for (BlockArgument arg : reference.getArguments())
+      if (auto it = referenceIndex.find(arg); it != referenceIndex.end())
+        values[it->second] = sample[arg.getArgNumber()];
+    if (auto run = (*fp32)->run(sample); !run)
+      return run.takeError();
+    if (auto run = (*quant)->run(sample); !run)
+      return run.takeError();
+  }
+  std::vector<LayerError> errors;
+  for (const Comparison &c : comparisons)
+    errors.push_back({c.sqnr.sqnrDb(), calib::klDivergence(c.reference, c.quantized)});
+  return errors;
+}
+
+} // namespace vitc::quantize

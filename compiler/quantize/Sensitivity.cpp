@@ -1,0 +1,140 @@
+//===- Sensitivity.cpp ----------------------------------------------------===//
+#include "compiler/quantize/Sensitivity.h"
+
+#include "compiler/interpreter/Interpreter.h"
+
+#include "vitc/calib/Metrics.h"
+#include "vitc/calib/QuantParams.h"
+#include "vitc/rt/kernels/Quantized.h"
+
+#include "llvm/ADT/DenseMap.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace vitc::quantize {
+namespace {
+
+constexpr int kBins = 2048;
+
+/// A fixed-range histogram accumulated over samples (for the KL measure).
+struct FixedHistogram {
+  float lo = 0, hi = 0;
+  std::vector<double> counts = std::vector<double>(kBins, 0.0);
+  void add(const float *x, int64_t n) {
+    const double width = hi > lo ? (static_cast<double>(hi) - lo) / kBins : 1.0;
+    for (int64_t i = 0; i < n; ++i) {
+      if (std::isnan(x[i]))
+        continue;
+      double b = std::floor((x[i] - static_cast<double>(lo)) / width);
+      counts[static_cast<size_t>(std::clamp(b, 0.0, kBins - 1.0))] += 1.0;
+    }
+  }
+};
+
+/// What quantising one activation is compared on: its consumers' outputs
+/// (itself when only the function returns it).
+struct Probe {
+  std::vector<Value> outputs;
+  calib::SqnrMeter sqnr;
+  std::vector<FixedHistogram> reference, quantized;
+};
+
+rt::Tensor fakeQuantize(const rt::Tensor &value, const Activation &a) {
+  calib::QuantParams p = calib::activationParams(a.range.min, a.range.max, 8);
+  rt::QuantSpec spec{p.scale, p.zeroPoint, p.qmin, p.qmax, rt::DType::I8};
+  return rt::dequantize(rt::quantize(value, spec, nullptr), spec, nullptr);
+}
+
+} // namespace
+
+llvm::Expected<std::vector<calib::TensorSensitivity>>
+measureSensitivity(func::FuncOp func, const Samples &samples,
+                   const std::vector<Activation> &activations, rt::ThreadPool *pool,
+                   const Progress &progress) {
+  auto interpreter = interp::Interpreter::create(func, pool);
+  if (!interpreter)
+    return interpreter.takeError();
+  llvm::DenseMap<Value, const Activation *> byValue;
+  for (const Activation &a : activations)
+    byValue[a.value] = &a;
+
+  std::vector<Probe> probes(activations.size());
+  for (size_t t = 0; t < activations.size(); ++t) {
+    for (Operation *user : activations[t].value.getUsers())
+      for (Value result : user->getResults())
+        if (byValue.count(result))
+          probes[t].outputs.push_back(result);
+    if (probes[t].outputs.empty())
+      probes[t].outputs.push_back(activations[t].value);
+    for (Value out : probes[t].outputs) {
+      const calib::TensorObserver &o = byValue[out]->observer;
+      FixedHistogram h{o.min(), o.max()};
+      probes[t].reference.push_back(h);
+      probes[t].quantized.push_back(h);
+    }
+  }
+
+  const int64_t total = static_cast<int64_t>(samples.size() * (activations.size() + 1));
+  int64_t done = 0;
+  for (const std::vector<rt::Tensor> &sample : samples) {
+    // The fp32 run: every activation, kept for the comparisons below.
+    llvm::DenseMap<Value, rt::Tensor> reference;
+    (*interpreter)->setTransform(nullptr);
+    (*interpreter)->setObserver([&](Operation *op, unsigned i, const rt::Tensor &v) {
+      if (byValue.count(op->getResult(i)))
+        reference[op->getResult(i)] = v;
+    });
+    if (auto run = (*interpreter)->run(sample); !run)
+      return run.takeError();
+    for (BlockArgument arg : func.getArguments())
+      reference[arg] = sample[arg.getArgNumber()];
+    if (progress)
+      progress("measuring INT8 sensitivity", ++done, total);
+
+    for (size_t t = 0; t < activations.size(); ++t) {
+      const Activation &a = activations[t];
+      Probe &probe = probes[t];
+      auto compare = [&](Value value, const rt::Tensor &quantized) {
+        for (size_t k = 0; k < probe.outputs.size(); ++k) {
+          if (probe.outputs[k] != value)
+            continue;
+          const rt::Tensor &ref = reference[value];
+          probe.sqnr.add(ref.data<float>(), quantized.data<float>(), ref.numel());
+          probe.reference[k].add(ref.data<float>(), ref.numel());
+          probe.quantized[k].add(quantized.data<float>(), quantized.numel());
+        }
+      };
+      std::vector<rt::Tensor> inputs = sample;
+      if (auto arg = a.value.dyn_cast<BlockArgument>())
+        inputs[arg.getArgNumber()] = fakeQuantize(inputs[arg.getArgNumber()], a);
+      (*interpreter)->setTransform([&](Operation *op, unsigned i, rt::Tensor &v) {
+        if (op->getResult(i) == a.value)
+          v = fakeQuantize(v, a);
+      });
+      (*interpreter)->setObserver([&](Operation *op, unsigned i, const rt::Tensor &v) {
+        compare(op->getResult(i), v);
+      });
+      if (auto run = (*interpreter)->run(inputs); !run)
+        return run.takeError();
+      if (a.value.isa<BlockArgument>() && probe.outputs.front() == a.value)
+        compare(a.value, inputs[a.value.cast<BlockArgument>().getArgNumber()]);
+      if (progress)
+        progress("measuring INT8 sensitivity", ++done, total);
+    }
+  }
+
+  std::vector<calib::TensorSensitivity> result;
+  for (size_t t = 0; t < activations.size(); ++t) {
+    calib::TensorSensitivity s;
+    s.sqnrDb = probes[t].sqnr.sqnrDb();
+    for (size_t k = 0; k < probes[t].outputs.size(); ++k)
+      s.kl += calib::klDivergence(probes[t].reference[k].counts, probes[t].quantized[k].counts);
+    s.bytes = activations[t].elements;
+    result.push_back(s);
+  }
+  return result;
+}
+
+} // namespace vitc::quantize
