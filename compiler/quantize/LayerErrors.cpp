@@ -1,5 +1,6 @@
 //===- LayerErrors.cpp ----------------------------------------------------===//
 #include "compiler/quantize/LayerErrors.h"
+#include "compiler/quantize/ErrorHistogram.h"
 
 #include "compiler/interpreter/Interpreter.h"
 #include "dialects/vit/VitOps.h"
@@ -17,8 +18,6 @@ using namespace mlir;
 
 namespace vitc::quantize {
 namespace {
-
-constexpr int kBins = 2048;
 
 std::vector<Operation *> computeOps(func::FuncOp func) {
   std::vector<Operation *> ops;
@@ -59,18 +58,7 @@ rt::Tensor real(const rt::Tensor &value, Type type) {
 
 struct Comparison {
   calib::SqnrMeter sqnr;
-  float lo = 0, hi = 0;
-  std::vector<double> reference = std::vector<double>(kBins, 0.0);
-  std::vector<double> quantized = std::vector<double>(kBins, 0.0);
-  void histogram(const rt::Tensor &t, std::vector<double> &counts) const {
-    const double width = hi > lo ? (static_cast<double>(hi) - lo) / kBins : 1.0;
-    const float *x = t.data<float>();
-    for (int64_t i = 0; i < t.numel(); ++i)
-      if (!std::isnan(x[i]))
-        counts[static_cast<size_t>(
-            std::clamp(std::floor((x[i] - static_cast<double>(lo)) / width), 0.0, kBins - 1.0))] +=
-            1.0;
-  }
+  ErrorHistogram reference, quantized;
 };
 
 } // namespace
@@ -112,14 +100,14 @@ llvm::Expected<std::vector<LayerError>> measureLayerErrors(func::FuncOp referenc
     Comparison &c = comparisons[it->second];
     const rt::Tensor &ref = values[it->second];
     rt::Tensor q = real(v, op->getResult(i).getType());
-    if (c.lo == c.hi) {
+    if (c.reference.lo == c.reference.hi && ref.numel() > 0) {
       const float *x = ref.data<float>();
-      c.lo = *std::min_element(x, x + ref.numel());
-      c.hi = *std::max_element(x, x + ref.numel());
+      c.reference.lo = c.quantized.lo = *std::min_element(x, x + ref.numel());
+      c.reference.hi = c.quantized.hi = *std::max_element(x, x + ref.numel());
     }
     c.sqnr.add(ref.data<float>(), q.data<float>(), ref.numel());
-    c.histogram(ref, c.reference);
-    c.histogram(q, c.quantized);
+    c.reference.add(ref.data<float>(), ref.numel());
+    c.quantized.add(q.data<float>(), q.numel());
   });
   for (const std::vector<rt::Tensor> &sample : samples) {
     for (BlockArgument arg : reference.getArguments())
@@ -132,7 +120,7 @@ llvm::Expected<std::vector<LayerError>> measureLayerErrors(func::FuncOp referenc
   }
   std::vector<LayerError> errors;
   for (const Comparison &c : comparisons)
-    errors.push_back({c.sqnr.sqnrDb(), calib::klDivergence(c.reference, c.quantized)});
+    errors.push_back({c.sqnr.sqnrDb(), calib::klDivergence(c.reference.counts, c.quantized.counts)});
   return errors;
 }
 

@@ -1,5 +1,6 @@
 //===- Sensitivity.cpp ----------------------------------------------------===//
 #include "compiler/quantize/Sensitivity.h"
+#include "compiler/quantize/ErrorHistogram.h"
 
 #include "compiler/interpreter/Interpreter.h"
 
@@ -16,29 +17,12 @@ using namespace mlir;
 namespace vitc::quantize {
 namespace {
 
-constexpr int kBins = 2048;
-
-/// A fixed-range histogram accumulated over samples (for the KL measure).
-struct FixedHistogram {
-  float lo = 0, hi = 0;
-  std::vector<double> counts = std::vector<double>(kBins, 0.0);
-  void add(const float *x, int64_t n) {
-    const double width = hi > lo ? (static_cast<double>(hi) - lo) / kBins : 1.0;
-    for (int64_t i = 0; i < n; ++i) {
-      if (std::isnan(x[i]))
-        continue;
-      double b = std::floor((x[i] - static_cast<double>(lo)) / width);
-      counts[static_cast<size_t>(std::clamp(b, 0.0, kBins - 1.0))] += 1.0;
-    }
-  }
-};
-
 /// What quantising one activation is compared on: its consumers' outputs
 /// (itself when only the function returns it).
 struct Probe {
   std::vector<Value> outputs;
   calib::SqnrMeter sqnr;
-  std::vector<FixedHistogram> reference, quantized;
+  std::vector<ErrorHistogram> reference, quantized;
 };
 
 rt::Tensor fakeQuantize(const rt::Tensor &value, const Activation &a) {
@@ -70,7 +54,9 @@ measureSensitivity(func::FuncOp func, const Samples &samples,
       probes[t].outputs.push_back(activations[t].value);
     for (Value out : probes[t].outputs) {
       const calib::TensorObserver &o = byValue[out]->observer;
-      FixedHistogram h{o.min(), o.max()};
+      ErrorHistogram h;
+      h.lo = o.min();
+      h.hi = o.max();
       probes[t].reference.push_back(h);
       probes[t].quantized.push_back(h);
     }

@@ -5,7 +5,8 @@
 // rounding. The sum takes int64 arithmetic when it provably fits (each
 // |q - z| < 2^17, M < 2^31, the alignment shifts at most 13 and T in
 // [1, 62]: every realistic pair of scales) and the exact 128-bit path
-// otherwise; both give the same RoundShift.
+// otherwise; both give the same RoundShift. An input more than 2^63 times
+// finer than the other (a near-empty calibrated range) counts as zero.
 //
 //===----------------------------------------------------------------------===//
 #include "Broadcast.h"
@@ -57,13 +58,20 @@ struct AddTerms {
 };
 
 AddTerms addTerms(Requant a, Requant b) {
-  const int64_t ta = 31 + int64_t(a.shift), tb = 31 + int64_t(b.shift);
+  int64_t ta = 31 + int64_t(a.shift), tb = 31 + int64_t(b.shift);
+  int64_t ma = a.multiplier, mb = b.multiplier;
+  // An input whose multiplier is over 2^63 times smaller than the other's
+  // adds under 2^-17 of an output step (|q - z| M < 2^48, t >= 64): it
+  // counts as zero.
+  if (tb - ta > 63) {
+    mb = 0;
+    tb = ta;
+  } else if (ta - tb > 63) {
+    ma = 0;
+    ta = tb;
+  }
   const int64_t T = std::max(ta, tb);
-  if (T - std::min(ta, tb) > 63)
-    throw Error("qadd: the input scales are more than 2^63 apart (shifts " +
-                std::to_string(a.shift) + " and " + std::to_string(b.shift) + ")");
-  AddTerms terms{a.multiplier, b.multiplier, static_cast<int>(T - ta), static_cast<int>(T - tb),
-                 T, false};
+  AddTerms terms{ma, mb, static_cast<int>(T - ta), static_cast<int>(T - tb), T, false};
   terms.fast = T >= 1 && T <= 62 && terms.alignA <= 13 && terms.alignB <= 13;
   return terms;
 }

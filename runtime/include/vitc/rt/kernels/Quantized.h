@@ -127,8 +127,8 @@ Tensor qmatmul(const Tensor &a, const QuantSpec &aSpec, const Tensor &b, const Q
                ThreadPool *pool);
 
 /// Elementwise Add with numpy broadcasting (docs/quantization.md, "Add").
-/// Throws when the two multipliers' shifts differ by more than 63 (scales
-/// 2^63 apart), beyond the exact 128-bit intermediate.
+/// When the two multipliers' shifts differ by more than 63 (scales 2^63
+/// apart), the finer input adds under 2^-17 of an output step and counts as 0.
 Tensor qadd(const Tensor &a, const QuantSpec &aSpec, Requant aRequant, const Tensor &b,
             const QuantSpec &bSpec, Requant bRequant, const QuantSpec &output, ThreadPool *pool);
 
