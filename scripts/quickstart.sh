@@ -1,7 +1,8 @@
 #!/bin/sh
 # From a fresh Debian 12 machine to a model run: installs packages, builds,
 # exports DeiT-Tiny from PyTorch, imports it, runs it on the fp32 interpreter,
-# checks the result against PyTorch and prints a summary.
+# checks the result against PyTorch and prints a summary; then quantises the
+# Fashion-MNIST ViT (W8A8) and prints its top-1 against fp32 on the 10k test images.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${VITC_BUILD_DIR:-$root/build}
@@ -25,3 +26,12 @@ import numpy as np
 out = np.load('$build/$model.out.npy')[0]
 ref = np.load('$zoo/$model/expected.npy')[0]
 print('top-5 classes  vitc:', np.argsort(-out)[:5].tolist(), ' pytorch:', np.argsort(-ref)[:5].tolist())"
+
+fashion=$root/examples/models/fashion
+echo
+echo "== vitc eval: the Fashion-MNIST ViT quantised W8A8 (512 calibration images, entropy)"
+/usr/bin/python3 "$fashion/prepare_fashion_data.py" --out "$build/fashion" >/dev/null
+"$build/bin/vitc" eval "$fashion/fashion_vit.onnx" --data "$build/fashion/fashion_test_images.npy" \
+  --labels "$build/fashion/fashion_test_labels.npy" --calib "$fashion/fashion_calib_512.npy" \
+  --report "$build/fashion/report.json"
+echo "(per-tensor bits, scales, SQNR and KL: $build/fashion/report.json)"
