@@ -27,8 +27,9 @@ bool hasExtension(const fs::path &path, std::initializer_list<const char *> exte
                      [&](const char *e) { return ext == e; });
 }
 
-/// Every *.pb in `folder` (sorted), each one sample, stacked along dim 0.
-rt::Tensor loadTensorProtoFolder(const std::vector<fs::path> &files) {
+/// Every *.pb in `folder` (sorted), each one sample -- with the input's
+/// batch dim (as in ONNX test data) or without it -- stacked along dim 0.
+rt::Tensor loadTensorProtoFolder(const std::vector<fs::path> &files, size_t inputRank) {
   std::vector<rt::Tensor> samples;
   for (const fs::path &file : files) {
     llvm::Expected<rt::Tensor> tensor = import::readTensorProtoFile(file.string());
@@ -36,7 +37,13 @@ rt::Tensor loadTensorProtoFolder(const std::vector<fs::path> &files) {
       throw rt::Error(llvm::toString(tensor.takeError()));
     if (tensor->rank() == 0)
       throw rt::Error("'" + file.string() + "' holds a scalar, not a sample");
-    samples.push_back(*tensor);
+    rt::Tensor sample = *tensor;
+    if (sample.rank() + 1 == inputRank) {
+      rt::Shape shape = sample.shape();
+      shape.insert(shape.begin(), 1);
+      sample = sample.reshaped(shape);
+    }
+    samples.push_back(sample);
   }
   return rt::concat(samples, 0);
 }
@@ -61,7 +68,7 @@ Status loadCalibrationData(const CalibrationSource &source, const TensorInfo &in
         return Status::error("calibration folder '" + source.path +
                              "' mixes .pb tensors and images; use one kind");
       if (!protos.empty()) {
-        samples = loadTensorProtoFolder(protos);
+        samples = loadTensorProtoFolder(protos, input.shape.size());
       } else {
         if (input.shape.size() != 4)
           return Status::error("image calibration needs a model input [N, C, H, W]; '" +

@@ -74,21 +74,30 @@ int evalCommand(const ModelOptions &common, const EvalOptions &options) {
   if (model.stage() != Stage::Quant)
     return fail("vitc eval compares the quantised model with fp32; do not stop before quant");
 
+  // Runs take the model's batch (1 unless the export fixed it).
+  const int64_t batch = std::max<int64_t>(1, model.inputs()[0].shape[0]);
+  if (count % batch != 0)
+    return fail("the model's batch is " + std::to_string(batch) + "; '" + options.data +
+                "' holds " + std::to_string(count) + " samples, not a multiple of it");
+  auto slice = [&](int64_t i) {
+    return std::vector<rt::Tensor>{rt::slice(data, {i}, {i + batch}, {0}, {})};
+  };
+
   RunOptions quant, fp32;
   quant.threads = fp32.threads = common.threads;
   fp32.floatReference = true;
   std::vector<rt::Tensor> quantOut, fp32Out;
   ProgressBar progress(common.verbose);
   auto start = std::chrono::steady_clock::now();
-  for (int64_t i = 0; i < count; ++i) {
-    std::vector<rt::Tensor> sample{rt::slice(data, {i}, {i + 1}, {0}, {})}, q, f;
+  for (int64_t i = 0; i < count; i += batch) {
+    std::vector<rt::Tensor> sample = slice(i), q, f;
     if (Status status = model.run(sample, q, quant); !status.ok())
       return fail("sample " + std::to_string(i) + ": " + status.message());
     if (Status status = model.run(sample, f, fp32); !status.ok())
       return fail("sample " + std::to_string(i) + ": " + status.message());
     quantOut.push_back(q[0]);
     fp32Out.push_back(f[0]);
-    progress.update("evaluating", i + 1, count);
+    progress.update("evaluating", i + batch, count);
   }
   progress.finish();
   double seconds =
@@ -124,8 +133,8 @@ int evalCommand(const ModelOptions &common, const EvalOptions &options) {
 
   if (!options.report.empty()) {
     std::vector<std::vector<rt::Tensor>> subset;
-    for (int64_t i = 0; i < std::min(count, options.layerSamples); ++i)
-      subset.push_back({rt::slice(data, {i}, {i + 1}, {0}, {})});
+    for (int64_t i = 0; i < std::min(count, options.layerSamples); i += batch)
+      subset.push_back(slice(i));
     if (Status status = model.measureLayerErrors(subset, quant); !status.ok())
       return fail(status.message());
     if (int code = writeReport(options.report, model, nlohmann::json({{"eval", result}}).dump()))
