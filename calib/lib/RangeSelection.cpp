@@ -4,8 +4,12 @@
 // without a finite value gives [0, 0] and a constant one [c, c] whatever the
 // method. Entropy for INT16 falls back to minmax: on a 2048-bin histogram
 // 32768 levels resolve every bin, so the KL search would only ever see
-// clipping error and pick the full range anyway. Entropy for INT8 runs on a
-// histogram of |x| folded from the [min, max] one (absoluteHistogram).
+// clipping error and pick the full range anyway. INT8 activations are
+// asymmetric, so entropy runs once per side of zero, each on a histogram of
+// that side's |x| rebinned from the [min, max] one (sideHistogram): the
+// positive values pick the upper bound, the negative ones the lower. (One
+// search on |x| of both sides, TensorRT's symmetric form, clips the bright
+// half of a normalised image whose dark background piles up at the minimum.)
 //
 //===----------------------------------------------------------------------===//
 #include "vitc/calib/RangeSelection.h"
@@ -75,39 +79,49 @@ void spreadMass(std::vector<double> &histogram, double width, double lo, double 
 Range entropyRange(const TensorObserver &observer, int bits) {
   if (bits == 16)
     return {observer.min(), observer.max()};
-  double absWidth = 0.0;
-  const std::vector<double> folded = absoluteHistogram(observer, absWidth);
-  const double threshold = entropyThreshold(folded, absWidth, kInt8EntropyLevels);
-  return {static_cast<float>(std::max(static_cast<double>(observer.min()), -threshold)),
-          static_cast<float>(std::min(static_cast<double>(observer.max()), threshold))};
+  double upperWidth = 0.0, lowerWidth = 0.0;
+  const std::vector<double> upperHistogram = sideHistogram(observer, Side::Positive, upperWidth);
+  const std::vector<double> lowerHistogram = sideHistogram(observer, Side::Negative, lowerWidth);
+  const double upper = entropyThreshold(upperHistogram, upperWidth, kInt8EntropyLevels);
+  const double lower = entropyThreshold(lowerHistogram, lowerWidth, kInt8EntropyLevels);
+  return {static_cast<float>(std::max(static_cast<double>(observer.min()), -lower)),
+          static_cast<float>(std::min(static_cast<double>(observer.max()), upper))};
 }
 
 } // namespace
 
-std::vector<double> absoluteHistogram(const TensorObserver &observer, double &absWidth) {
+std::vector<double> sideHistogram(const TensorObserver &observer, Side side, double &binWidth) {
   const std::vector<double> &histogram = observer.histogram();
   const double lo = observer.min(), width = observer.binWidth();
-  const double magnitude = std::max(std::fabs(lo), std::fabs(static_cast<double>(observer.max())));
-  absWidth = magnitude / static_cast<double>(histogram.size());
+  const bool positive = side == Side::Positive;
+  const double magnitude = positive ? std::max(static_cast<double>(observer.max()), 0.0)
+                                    : std::max(-lo, 0.0);
+  binWidth = magnitude / static_cast<double>(histogram.size());
   std::vector<double> folded(histogram.size(), 0.0);
   for (size_t k = 0; k < histogram.size(); ++k) {
     const double mass = histogram[k];
     if (mass == 0.0)
       continue;
-    if (magnitude == 0.0) { // everything is 0
-      folded[0] += mass;
-      continue;
-    }
     const double x0 = lo + static_cast<double>(k) * width, x1 = x0 + width;
-    if (x0 >= 0.0) {
-      spreadMass(folded, absWidth, x0, std::min(x1, magnitude), mass);
-    } else if (x1 <= 0.0) {
-      spreadMass(folded, absWidth, -x1, std::min(-x0, magnitude), mass);
+    // This side's part of the bin as [a, b] in |x|, with its share of the mass.
+    double a, b, part;
+    if (positive) {
+      if (x1 <= 0.0 && width > 0.0)
+        continue;
+      a = std::max(x0, 0.0);
+      b = std::min(x1, magnitude);
+      part = x0 >= 0.0 || width == 0.0 ? mass : mass * (x1 / width);
     } else {
-      const double negative = mass * (-x0 / width);
-      spreadMass(folded, absWidth, 0.0, std::min(-x0, magnitude), negative);
-      spreadMass(folded, absWidth, 0.0, std::min(x1, magnitude), mass - negative);
+      if (x0 >= 0.0)
+        continue;
+      a = std::max(-x1, 0.0);
+      b = std::min(-x0, magnitude);
+      part = x1 <= 0.0 ? mass : mass * (-x0 / width);
     }
+    if (magnitude == 0.0)
+      folded[0] += part;
+    else
+      spreadMass(folded, binWidth, a, std::max(a, b), part);
   }
   return folded;
 }

@@ -143,32 +143,41 @@ TEST_CASE("entropy: edge cases", "[calib][entropy]") {
   CHECK_THROWS_AS(entropyThreshold({1.0}, -1.0), vitc::rt::Error);
 }
 
-TEST_CASE("the |x| histogram folds and rebins the [min, max] one", "[calib][entropy]") {
-  // [-1, 3] in 4 bins of width 1 with counts 2, 1, 2, 4; |x| over [0, 3] in
-  // 4 bins of width 0.75. [-1, 0) and [0, 1) both map onto [0, 1]: 3/4 of
-  // their mass to [0, .75), 1/4 to [.75, 1.5); [1, 2) splits in halves
-  // between [.75, 1.5) and [1.5, 2.25); [2, 3] gives 1/4 and 3/4.
+TEST_CASE("side histograms split and rebin the [min, max] one", "[calib][entropy]") {
+  // [-1, 3] in 4 bins of width 1 with counts 2, 1, 2, 4. Positive side: |x|
+  // over [0, 3] in bins of 0.75: [0, 1) gives 3/4 and 1/4, [1, 2) halves
+  // between [.75, 1.5) and [1.5, 2.25), [2, 3] 1/4 and 3/4. Negative side:
+  // [0, 1] in bins of 0.25, the 2 values of [-1, 0) spread evenly.
   const TensorObserver observer =
       observe({-1.0f, -0.5f, 0.5f, 1.2f, 1.7f, 2.1f, 2.5f, 2.9f, 3.0f}, 4);
   double width = 0.0;
-  const std::vector<double> folded = absoluteHistogram(observer, width);
+  const std::vector<double> positive = sideHistogram(observer, Side::Positive, width);
   CHECK(width == 0.75);
-  REQUIRE(folded.size() == 4);
-  CHECK(folded[0] == Approx(2.25).epsilon(1e-12));
-  CHECK(folded[1] == Approx(1.75).epsilon(1e-12));
-  CHECK(folded[2] == Approx(2.0).epsilon(1e-12));
-  CHECK(folded[3] == Approx(3.0).epsilon(1e-12));
-  // A bin across 0: [-0.5, 0.5) puts half its mass on each side, both onto
-  // [0, 0.5] and so into |x| bin [0, 0.75); [0.5, 1.5] gives 1/4 and 3/4.
+  REQUIRE(positive.size() == 4);
+  CHECK(positive[0] == Approx(0.75).epsilon(1e-12));
+  CHECK(positive[1] == Approx(1.25).epsilon(1e-12));
+  CHECK(positive[2] == Approx(2.0).epsilon(1e-12));
+  CHECK(positive[3] == Approx(3.0).epsilon(1e-12));
+  const std::vector<double> negative = sideHistogram(observer, Side::Negative, width);
+  CHECK(width == 0.25);
+  for (double count : negative)
+    CHECK(count == Approx(0.5).epsilon(1e-12));
+  // A bin across 0: [-0.5, 0.5) gives half its mass to each side.
   const TensorObserver straddling = observe({-0.5f, 0.25f, 0.5f, 1.5f}, 2);
-  const std::vector<double> halves = absoluteHistogram(straddling, width);
+  const std::vector<double> up = sideHistogram(straddling, Side::Positive, width);
   CHECK(width == 0.75);
-  CHECK(halves[0] == Approx(2.0 + 0.25 * 2.0).epsilon(1e-12));
-  CHECK(halves[1] == Approx(0.75 * 2.0).epsilon(1e-12));
-  // All zeros: everything in bin 0.
-  const std::vector<double> zeros = absoluteHistogram(observe({0.0f, 0.0f}, 8), width);
-  CHECK(zeros[0] == 2.0);
+  CHECK(up[0] == Approx(1.0 + 0.25 * 2.0).epsilon(1e-12));
+  CHECK(up[1] == Approx(0.75 * 2.0).epsilon(1e-12));
+  const std::vector<double> down = sideHistogram(straddling, Side::Negative, width);
+  CHECK(width == 0.25);
+  CHECK(down[0] == Approx(0.5).epsilon(1e-12));
+  CHECK(down[1] == Approx(0.5).epsilon(1e-12));
+  // All zeros: the positive side holds them in bin 0, the negative side nothing.
+  const TensorObserver zeros = observe({0.0f, 0.0f}, 8);
+  CHECK(sideHistogram(zeros, Side::Positive, width)[0] == 2.0);
   CHECK(width == 0.0);
+  const std::vector<double> none = sideHistogram(zeros, Side::Negative, width);
+  CHECK(std::accumulate(none.begin(), none.end(), 0.0) == 0.0);
 }
 
 TEST_CASE("entropy range selection from an observer", "[calib][entropy]") {
@@ -177,10 +186,11 @@ TEST_CASE("entropy range selection from an observer", "[calib][entropy]") {
   values.push_back(-20.0f);
   const TensorObserver observer = observe(values);
   const Range range = selectRange(observer, {CalibMethod::Entropy, 99.99, 8});
-  // Symmetric threshold T: [max(min, -T), min(max, T)].
-  CHECK(range.min == -range.max);
+  // One threshold per side: both clip their outlier, inside [-8, 8].
   CHECK(range.max > 3.0f);
   CHECK(range.max < 8.0f);
+  CHECK(range.min < -2.0f);
+  CHECK(range.min > -8.0f);
   // INT16 falls back to minmax.
   const Range wide = selectRange(observer, {CalibMethod::Entropy, 99.99, 16});
   CHECK(wide.min == -20.0f);
@@ -191,4 +201,13 @@ TEST_CASE("entropy range selection from an observer", "[calib][entropy]") {
   const Range clipped = selectRange(observe(positive), {CalibMethod::Entropy, 99.99, 8});
   CHECK(clipped.min == observe(positive).min());
   CHECK(clipped.max < 3.0f);
+  // A normalised image: half the pixels are background at the minimum, the
+  // rest spread above it. The bright side must not be clipped to |min| (one
+  // search on |x| of both sides put the bound at 0.81).
+  std::vector<float> image(20000, -0.81f);
+  const std::vector<float> bright = uniformSamples(20000, -0.81, 2.02, 17);
+  image.insert(image.end(), bright.begin(), bright.end());
+  const Range normalised = selectRange(observe(image), {CalibMethod::Entropy, 99.99, 8});
+  CHECK(normalised.min == -0.81f);
+  CHECK(normalised.max > 1.8f);
 }

@@ -50,13 +50,15 @@ struct RangeOptions {
 /// methods when the histogram pass has not run.
 Range selectRange(const TensorObserver &observer, const RangeOptions &options);
 
-/// The histogram of |x| that entropy calibration searches: as many bins as
-/// the observer's, over [0, max(|min|, |max|)] (their width is returned in
-/// `binWidth`). Every source bin's mass is taken as spread evenly over it and
-/// shared among the |x| bins it overlaps; a bin that straddles 0 folds onto
-/// both halves in proportion. Total mass is preserved (all of it in bin 0
-/// when max|x| = 0).
-std::vector<double> absoluteHistogram(const TensorObserver &observer, double &binWidth);
+enum class Side { Positive, Negative };
+/// The histogram that entropy calibration searches for one bound: |x| of the
+/// values on `side` of zero, in as many bins as the observer's, over [0, max x]
+/// (Positive) or [0, -min x] (Negative); their width is returned in
+/// `binWidth`. Every source bin's mass is taken as spread evenly over it and
+/// shared among the bins it overlaps; a bin that straddles 0 gives each side
+/// its share. With no extent on that side (width 0) the side's mass, if any,
+/// is all in bin 0.
+std::vector<double> sideHistogram(const TensorObserver &observer, Side side, double &binWidth);
 
 /// TensorRT's KL-divergence threshold on a histogram of |x| (`absHistogram`,
 /// bins of width `binWidth` starting at 0), with `levels` quantisation levels
