@@ -24,12 +24,12 @@ import numpy as np
 
 # model: (W8A8 floor, W8A16 floor), dB
 FLOORS = {
-    "deit_tiny": (-0.7, 37.0),
-    "deit_small": (3.2, 35.1),
-    "swin": (27.3, 39.4),
-    "tinyvit": (8.7, 23.6),
-    "efficientvit": (0.5, 17.2),
-    "swinir": (22.8, 34.3),
+    "deit_tiny": (-0.1, 37.0),
+    "deit_small": (2.8, 35.1),
+    "swin": (28.2, 39.4),
+    "tinyvit": (13.4, 23.6),
+    "efficientvit": (0.4, 17.2),
+    "swinir": (26.4, 34.3),
 }
 
 
