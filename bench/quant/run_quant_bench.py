@@ -39,6 +39,8 @@ def main():
     ap.add_argument("--work", required=True, help="directory for the prepared test set")
     ap.add_argument("--threads", type=int, default=0, help="vitc --threads (0: all cores)")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--model", default=MODEL, help="default: the committed fashion_vit.onnx")
+    ap.add_argument("--calib", default=CALIB, help="default: the committed 512 images")
     args = ap.parse_args()
     subprocess.run([sys.executable, os.path.join(FASHION, "prepare_fashion_data.py"), "--out",
                     args.work], check=True, capture_output=True)
@@ -52,8 +54,8 @@ def main():
     print("| calibration | activations | fp32 top-1 | quant top-1 | Δ pt | agreement | eval s |")
     print("|---|---|---|---|---|---|---|")
     for method, abits, extra in configs:
-        out, seconds = timed([args.vitc, "eval", MODEL, "--data", data, "--labels", labels,
-                              "--calib", CALIB, "--calib-method", method, "--wbits", "8",
+        out, seconds = timed([args.vitc, "eval", args.model, "--data", data, "--labels", labels,
+                              "--calib", args.calib, "--calib-method", method, "--wbits", "8",
                               "--abits", abits, "--json", *extra, *threads])
         r = json.loads(out)
         print(f"| {method} | {abits} | {r['fp32_top1']:.2f} | {r['quant_top1']:.2f} | "
@@ -61,7 +63,7 @@ def main():
 
     times = []
     for _ in range(args.rounds):
-        _, seconds = timed([args.vitc, MODEL, "--wbits", "8", "--calib", CALIB,
+        _, seconds = timed([args.vitc, args.model, "--wbits", "8", "--calib", args.calib,
                             "--calib-method", "entropy", *threads])
         times.append(seconds)
     print(f"\ncalibration + quantisation (512 images, entropy, W8A8), median of "
@@ -69,10 +71,10 @@ def main():
 
     # The peer: ONNX Runtime on the fp32 model and on vitc's QDQ export (1 thread).
     qdq = os.path.join(args.work, "fashion_vit_w8a8_qdq.onnx")
-    subprocess.run([args.vitc, MODEL, "--wbits", "8", "--calib", CALIB, "--emit", "onnx", "-o",
+    subprocess.run([args.vitc, args.model, "--wbits", "8", "--calib", args.calib, "--emit", "onnx", "-o",
                     qdq], check=True, capture_output=True)
     env = {**os.environ, "VITC_NODE_MODULES": os.path.join(ROOT, "bench", "fp32", "node_modules")}
-    for name, model in (("fp32", MODEL), ("QDQ W8A8", qdq)):
+    for name, model in (("fp32", args.model), ("QDQ W8A8", qdq)):
         out = subprocess.run(["node", os.path.join(ROOT, "test", "e2e", "ort_top1.js"), model, data,
                               labels], check=True, capture_output=True, text=True, env=env).stdout
         r = json.loads(out)

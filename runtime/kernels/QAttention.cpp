@@ -5,13 +5,13 @@
 // scores S_int = (Q - z_q)(K - z_k)ᵀ on the integer GEMM (heads read in
 // place, the keys packed as panels), written as float; then, per row, the
 // PPU steps in fp32 -- times α·s_q·s_k, plus the bias, E = exp(S - max)
-// (fastExp, the f32 kernels' exp) -- and E quantised to uint8 relative to
-// the row's maximum (E_q = rha(255 E), the maximum 255); then
+// (fastExp, the f32 kernels' exp) -- and E quantised to 15 bits relative
+// to the row's maximum (E_q = rha(32767 E), the maximum 32767); then
 // O_int = E_q (V - z_v) on the GEMM (E_q as int16 rows, V packed as
-// panels), requantised straight into the merged [B, Nq, H*Dv] output with
-// the row's own multiplier s_v / (s_o Z), Z = Σ E_q: the softmax division
-// happens once, at the end, so no row loses its small probabilities to a
-// 1/255 grid.
+// panels; summed exactly in int64), requantised straight into the merged
+// [B, Nq, H*Dv] output with the row's own multiplier s_v / (s_o Z),
+// Z = Σ E_q: the softmax division happens once, at the end, so no row loses
+// its small probabilities to a coarse grid.
 //
 //===----------------------------------------------------------------------===//
 #include "AttentionShapes.h"
@@ -25,6 +25,9 @@
 
 namespace vitc::rt {
 namespace {
+
+/// E_q's largest value: 15 bits, so E_q fits the GEMM's int16 rows.
+constexpr float kExpLevels = 32767.0f;
 
 thread_local qgemm::Scratch keyPanels, keySums, valuePanels, valueSums, scoreRows, probRows;
 
@@ -57,8 +60,10 @@ Tensor qattention(const Tensor &q, const Tensor &k, const Tensor &v,
   const qgemm::KernelSet &kernels = qgemm::kernelSet(isa);
   const qgemm::Kind scoreKind = qgemm::kindFor(isa, q.dtype(), k.dtype());
   const bool scoreExact = q.dtype() == DType::I16 || k.dtype() == DType::I16;
-  // P_q (0..255) does not fit the Bytes kernels' signed rows: int16 words.
-  const qgemm::Kind valueKind = qgemm::Kind::Words;
+  // E_q (0..32767) takes int16 rows. Exact sums: with INT8 V in int32
+  // blocks of 256 k added in int64 (|block| < 2^31), with INT16 V in int64.
+  const qgemm::Kind valueKind =
+      v.dtype() == DType::I16 ? qgemm::Kind::Wide : qgemm::Kind::Words;
   const int64_t ldq = d.heads * d.headDim, ldv = d.heads * d.valueDim;
   const int64_t qSize = dtypeSize(q.dtype()), kSize = dtypeSize(k.dtype());
   const int64_t vSize = dtypeSize(v.dtype()), outSize = dtypeSize(out.dtype());
@@ -100,7 +105,7 @@ Tensor qattention(const Tensor &q, const Tensor &k, const Tensor &v,
       s.out.ld = d.keys;
       qgemm::multiplyBlock(s, 0, rows, 0, d.keys);
 
-      // PPU: scale, bias, E = exp(S - max), E_q = clamp(rha(255 E), 0, 255),
+      // PPU: scale, bias, E = exp(S - max), E_q = clamp(rha(32767 E), 0, 32767),
       // and the row's requantisation s_v / (s_o Z).
       int16_t *probs = probRows.get<int16_t>(rows * keysPadded);
       std::vector<Requant> rowRequant(static_cast<size_t>(rows));
@@ -120,8 +125,8 @@ Tensor qattention(const Tensor &q, const Tensor &k, const Tensor &v,
         int16_t *prob = probs + r * keysPadded;
         int64_t total = 0;
         for (int64_t j = 0; j < d.keys; ++j) {
-          const float e = detail::fastExp(row[j] - maximum) * 255.0f;
-          prob[j] = static_cast<int16_t>(std::min(255.0f, std::max(0.0f, std::round(e))));
+          const float e = detail::fastExp(row[j] - maximum) * kExpLevels;
+          prob[j] = static_cast<int16_t>(std::min(kExpLevels, std::max(0.0f, std::round(e))));
           total += prob[j];
         }
         std::fill(prob + d.keys, prob + keysPadded, int16_t(0));
@@ -141,7 +146,7 @@ Tensor qattention(const Tensor &q, const Tensor &k, const Tensor &v,
       qgemm::Product o;
       o.kernels = &kernels;
       o.kind = valueKind;
-      o.exact = v.dtype() == DType::I16;
+      o.exact = true;
       o.K = d.keys;
       o.a = qgemm::MatrixView{probs, DType::I16, keysPadded, 1};
       o.aZero = 0;

@@ -136,7 +136,7 @@ Tensor qadd(const Tensor &a, const QuantSpec &aSpec, Requant aRequant, const Ten
 /// v [B, Nk, H*Dv] quantised per tensor; bias fp32 [G, H|1, Nq|1, Nk|1] with
 /// B % G == 0 (batch b uses bias[b % G]). `scoreScale` = scale * s_q * s_k
 /// and `valueRatio` = s_v / s_o (both fp32); each query row is requantised
-/// with s_v / (s_o * Z), Z the sum of its uint8 exponentials.
+/// with s_v / (s_o * Z), Z the sum of its 15-bit exponentials.
 struct QAttentionParams {
   int64_t heads = 1;
   float scoreScale = 1.0f;
