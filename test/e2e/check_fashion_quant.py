@@ -60,6 +60,10 @@ def main():
     print("vitc eval auto:", json.dumps(auto))
     check("auto quant_top1 vs fp32_top1", auto["quant_top1"], auto["fp32_top1"], 0.2, False)
 
+    if not os.path.isdir(os.path.join(NODE_MODULES, "onnxruntime-node")):
+        print(f"check_fashion_quant: ONNX Runtime is missing ({NODE_MODULES}/onnxruntime-node); "
+              "run ./scripts/setup.sh", file=sys.stderr)
+        return 1
     qdq = os.path.join(work, "fashion_vit_w8a8_qdq.onnx")
     subprocess.run([vitc, MODEL, "--wbits", "8", "--calib", CALIB, "--calib-method", "entropy",
                     "--emit", "onnx", "-o", qdq], check=True)
