@@ -3,7 +3,8 @@
 // --abits auto ranks activations by how much INT8 hurts them: each tensor is
 // quantised alone (quantise + dequantise with its calibrated range, all else
 // fp32) and the outputs of the ops that read it are compared with the fp32
-// run: SQNR and the KL divergence of their histograms (docs/quantization.md,
+// run -- SQNR and the KL divergence of their histograms -- and so are the
+// model's outputs; the score is the lower SQNR of the two (docs/quantization.md,
 // "Mixed precision").
 //
 //===----------------------------------------------------------------------===//
