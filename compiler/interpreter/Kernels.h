@@ -76,6 +76,11 @@ void addNeuralKernels(KernelRegistry &registry);
 void addLayoutKernels(KernelRegistry &registry);
 void addAttentionKernels(KernelRegistry &registry);
 
+/// A quantised tensor (integer storage) as f32, with the per-tensor or
+/// per-axis parameters of its quantised element type.
+rt::Tensor dequantizeAs(const rt::Tensor &quantized, mlir::Type elementType,
+                        rt::ThreadPool *pool);
+
 /// The runtime attributes of a vit.conv (auto_pad parsed, defaults kept).
 llvm::Expected<rt::ConvAttrs> convAttrsOf(mlir::Operation *conv);
 

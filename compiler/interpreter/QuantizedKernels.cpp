@@ -184,20 +184,6 @@ bool movesData(Operation *op) {
              vit::IdentityOp>(op);
 }
 
-/// Dequantises a per-axis (axis 0) or per-tensor quantised operand to f32.
-rt::Tensor toReal(const rt::Tensor &q, Type elementType, rt::ThreadPool *pool) {
-  if (auto uniform = elementType.dyn_cast<quant::UniformQuantizedType>())
-    return rt::dequantize(q, specOf(uniform), pool);
-  auto axis = elementType.cast<quant::UniformQuantizedPerAxisType>();
-  rt::Tensor real = rt::Tensor::uninitialized(rt::DType::F32, q.shape());
-  int64_t channels = q.dim(axis.getQuantizedDimension());
-  int64_t inner = q.numel() / std::max<int64_t>(channels, 1);
-  float *out = real.data<float>();
-  for (int64_t i = 0; i < q.numel(); ++i)
-    out[i] = static_cast<float>(q.intAt(i)) * static_cast<float>(axis.getScales()[i / inner]);
-  return real;
-}
-
 /// The PPU model: dequantise quantised operands, run fp32, quantise results.
 llvm::Expected<KernelFn> buildPpu(Operation *op, BuildContext &ctx) {
   const KernelBuilder *fp32 = kernelRegistry().find(op);
@@ -219,7 +205,7 @@ llvm::Expected<KernelFn> buildPpu(Operation *op, BuildContext &ctx) {
     std::vector<rt::Tensor> real;
     for (size_t i = 0; i < in.size(); ++i)
       real.push_back(operandTypes[i].isa<quant::QuantizedType>()
-                         ? toReal(*in[i], operandTypes[i], pool)
+                         ? dequantizeAs(*in[i], operandTypes[i], pool)
                          : *in[i]);
     std::vector<const rt::Tensor *> pointers;
     for (const rt::Tensor &t : real)
@@ -233,6 +219,19 @@ llvm::Expected<KernelFn> buildPpu(Operation *op, BuildContext &ctx) {
 }
 
 } // namespace
+
+rt::Tensor dequantizeAs(const rt::Tensor &q, Type elementType, rt::ThreadPool *pool) {
+  if (auto uniform = elementType.dyn_cast<quant::UniformQuantizedType>())
+    return rt::dequantize(q, specOf(uniform), pool);
+  auto axis = elementType.cast<quant::UniformQuantizedPerAxisType>();
+  rt::Tensor real = rt::Tensor::uninitialized(rt::DType::F32, q.shape());
+  int64_t channels = q.dim(axis.getQuantizedDimension());
+  int64_t inner = q.numel() / std::max<int64_t>(channels, 1);
+  float *out = real.data<float>();
+  for (int64_t i = 0; i < q.numel(); ++i)
+    out[i] = static_cast<float>(q.intAt(i)) * static_cast<float>(axis.getScales()[i / inner]);
+  return real;
+}
 
 std::optional<llvm::Expected<KernelFn>> buildQuantizedKernel(Operation *op, BuildContext &ctx) {
   if (isa<quant::QuantizeCastOp, quant::DequantizeCastOp, quant::StorageCastOp>(op) ||
@@ -270,7 +269,7 @@ void addQuantCastKernels(KernelRegistry &r) {
       [](quant::DequantizeCastOp op, BuildContext &ctx) -> llvm::Expected<KernelFn> {
         Type element = op.getArg().getType().cast<ShapedType>().getElementType();
         rt::ThreadPool *pool = ctx.pool();
-        return single([=](KernelInputs in) { return toReal(*in[0], element, pool); });
+        return single([=](KernelInputs in) { return dequantizeAs(*in[0], element, pool); });
       });
   r.add<quant::StorageCastOp>([](quant::StorageCastOp, BuildContext &) -> llvm::Expected<KernelFn> {
     return single([](KernelInputs in) { return *in[0]; });

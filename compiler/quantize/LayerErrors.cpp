@@ -3,6 +3,7 @@
 #include "compiler/quantize/ErrorHistogram.h"
 
 #include "compiler/interpreter/Interpreter.h"
+#include "compiler/interpreter/Kernels.h"
 #include "dialects/vit/VitOps.h"
 
 #include "vitc/calib/Metrics.h"
@@ -44,16 +45,9 @@ Value counterpart(Value value, const llvm::DenseMap<Operation *, Operation *> &o
 
 /// `value` as f32 (dequantised with its type when quantised).
 rt::Tensor real(const rt::Tensor &value, Type type) {
-  auto quantized = type.cast<ShapedType>().getElementType().dyn_cast<quant::UniformQuantizedType>();
-  if (!quantized)
-    return value;
-  rt::QuantSpec spec;
-  spec.scale = static_cast<float>(quantized.getScale());
-  spec.zeroPoint = static_cast<int32_t>(quantized.getZeroPoint());
-  spec.qmin = static_cast<int32_t>(quantized.getStorageTypeMin());
-  spec.qmax = static_cast<int32_t>(quantized.getStorageTypeMax());
-  spec.storage = quantized.getStorageTypeIntegralWidth() == 16 ? rt::DType::I16 : rt::DType::I8;
-  return rt::dequantize(value, spec, nullptr);
+  Type element = type.cast<ShapedType>().getElementType();
+  return element.isa<quant::QuantizedType>() ? interp::dequantizeAs(value, element, nullptr)
+                                             : value;
 }
 
 struct Comparison {

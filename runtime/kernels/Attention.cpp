@@ -49,36 +49,22 @@ Tensor attention(const Tensor &q, const Tensor &k, const Tensor &v,
   const int64_t ldq = d.heads * d.headDim, ldv = d.heads * d.valueDim;
   const float *qData = q.data<float>(), *kData = k.data<float>(), *vData = v.data<float>();
   float *outData = out.data<float>();
-  const int64_t products = d.batch * d.heads;
-  const int64_t parts = detail::attentionRowParts(products, d.queries, pool ? pool->threads() : 1);
-  const int64_t maxRows = (d.queries + parts - 1) / parts;
-
-  parallelFor(pool, products * parts, 1, [&](int64_t begin, int64_t end) {
-    std::vector<float> scores(static_cast<size_t>(maxRows * d.keys));
-    for (int64_t task = begin; task < end; ++task) {
-      const int64_t product = task / parts, part = task % parts;
-      const int64_t b = product / d.heads, h = product % d.heads;
-      const int64_t row0 = d.queries * part / parts, row1 = d.queries * (part + 1) / parts;
-      const int64_t rows = row1 - row0;
-      if (rows == 0)
-        continue;
-      sgemm(false, true, rows, d.keys, d.headDim, params.scale,
-            qData + (b * d.queries + row0) * ldq + h * d.headDim, ldq,
-            kData + b * d.keys * ldq + h * d.headDim, ldq, 0.0f, scores.data(), d.keys, nullptr);
-      for (int64_t r = 0; r < rows; ++r) {
-        float *row = scores.data() + r * d.keys;
-        if (biasRows) {
-          const float *add = biasRows->rowOf(b, h, row0 + r);
-          const int64_t step = biasRows->colStride;
-          for (int64_t j = 0; j < d.keys; ++j)
-            row[j] += add[j * step];
-        }
-        detail::softmaxRow(row, row, d.keys, /*logarithm=*/false);
-      }
-      sgemm(false, false, rows, d.valueDim, d.keys, 1.0f, scores.data(), d.keys,
-            vData + b * d.keys * ldv + h * d.valueDim, ldv, 0.0f,
-            outData + (b * d.queries + row0) * ldv + h * d.valueDim, ldv, nullptr);
+  detail::forEachAttentionBlock(d, pool, [&](int64_t b, int64_t h, int64_t row0, int64_t rows) {
+    thread_local std::vector<float> scoreRows;
+    scoreRows.resize(static_cast<size_t>(rows * d.keys));
+    float *scores = scoreRows.data();
+    sgemm(false, true, rows, d.keys, d.headDim, params.scale,
+          qData + (b * d.queries + row0) * ldq + h * d.headDim, ldq,
+          kData + b * d.keys * ldq + h * d.headDim, ldq, 0.0f, scores, d.keys, nullptr);
+    for (int64_t r = 0; r < rows; ++r) {
+      float *row = scores + r * d.keys;
+      if (biasRows)
+        biasRows->addTo(row, d.keys, b, h, row0 + r);
+      detail::softmaxRow(row, row, d.keys, /*logarithm=*/false);
     }
+    sgemm(false, false, rows, d.valueDim, d.keys, 1.0f, scores, d.keys,
+          vData + b * d.keys * ldv + h * d.valueDim, ldv, 0.0f,
+          outData + (b * d.queries + row0) * ldv + h * d.valueDim, ldv, nullptr);
   });
   return out;
 }

@@ -15,8 +15,8 @@
 //
 //===----------------------------------------------------------------------===//
 #include "AttentionShapes.h"
-#include "QGemm.h"
 #include "FastMath.h"
+#include "QGemm.h"
 
 #include <algorithm>
 #include <cmath>
@@ -42,7 +42,8 @@ Tensor qattention(const Tensor &q, const Tensor &k, const Tensor &v,
   detail::checkQuantSpec(params.output, "qattention: output");
   for (const Tensor *t : {&q, &k, &v})
     if (t->dtype() != DType::I8 && t->dtype() != DType::I16)
-      throw Error(std::string("qattention: q, k and v must be i8 or i16, got ") + dtypeName(t->dtype()));
+      throw Error(std::string("qattention: q, k and v must be i8 or i16, got ") +
+                  dtypeName(t->dtype()));
   if (!std::isfinite(params.scoreScale))
     throw Error("qattention: the score scale must be finite");
   if (!(params.valueRatio > 0.0f) || !std::isfinite(params.valueRatio))
@@ -62,103 +63,88 @@ Tensor qattention(const Tensor &q, const Tensor &k, const Tensor &v,
   const bool scoreExact = q.dtype() == DType::I16 || k.dtype() == DType::I16;
   // E_q (0..32767) takes int16 rows. Exact sums: with INT8 V in int32
   // blocks of 256 k added in int64 (|block| < 2^31), with INT16 V in int64.
-  const qgemm::Kind valueKind =
-      v.dtype() == DType::I16 ? qgemm::Kind::Wide : qgemm::Kind::Words;
+  const qgemm::Kind valueKind = v.dtype() == DType::I16 ? qgemm::Kind::Wide : qgemm::Kind::Words;
   const int64_t ldq = d.heads * d.headDim, ldv = d.heads * d.valueDim;
   const int64_t qSize = dtypeSize(q.dtype()), kSize = dtypeSize(k.dtype());
   const int64_t vSize = dtypeSize(v.dtype()), outSize = dtypeSize(out.dtype());
-  const int64_t products = d.batch * d.heads;
-  const int64_t parts = detail::attentionRowParts(products, d.queries, pool ? pool->threads() : 1);
   const int64_t keysPadded = (d.keys + 1) / 2 * 2;
 
-  parallelFor(pool, products * parts, 1, [&](int64_t begin, int64_t end) {
-    for (int64_t task = begin; task < end; ++task) {
-      const int64_t product = task / parts, part = task % parts;
-      const int64_t b = product / d.heads, h = product % d.heads;
-      const int64_t row0 = d.queries * part / parts, row1 = d.queries * (part + 1) / parts;
-      const int64_t rows = row1 - row0;
-      if (rows == 0)
-        continue;
+  detail::forEachAttentionBlock(d, pool, [&](int64_t b, int64_t h, int64_t row0, int64_t rows) {
+    // Scores: rows x keys, as float(S_int).
+    void *kp = keyPanels.get<uint32_t>(qgemm::panelWords(scoreKind, kernels.nr, d.headDim, d.keys));
+    int64_t *ks = keySums.get<int64_t>(d.keys);
+    qgemm::packPanels(scoreKind, kernels.nr,
+                      qgemm::MatrixView{static_cast<const char *>(k.raw()) +
+                                            (b * d.keys * ldq + h * d.headDim) * kSize,
+                                        k.dtype(), ldq, 1},
+                      d.headDim, d.keys, kp, ks);
+    float *scores = scoreRows.get<float>(rows * d.keys);
+    qgemm::Product s;
+    s.kernels = &kernels;
+    s.kind = scoreKind;
+    s.exact = scoreExact;
+    s.K = d.headDim;
+    s.a = qgemm::MatrixView{static_cast<const char *>(q.raw()) +
+                                ((b * d.queries + row0) * ldq + h * d.headDim) * qSize,
+                            q.dtype(), ldq, 1};
+    s.aZero = params.q.zeroPoint;
+    s.b = qgemm::Panels{kp, ks, 0};
+    s.bZero = params.k.zeroPoint;
+    s.out.type = DType::F32;
+    s.out.data = scores;
+    s.out.ld = d.keys;
+    qgemm::multiplyBlock(s, 0, rows, 0, d.keys);
 
-      // Scores: rows x keys, as float(S_int).
-      void *kp = keyPanels.get<uint32_t>(qgemm::panelWords(scoreKind, kernels.nr, d.headDim, d.keys));
-      int64_t *ks = keySums.get<int64_t>(d.keys);
-      qgemm::packPanels(scoreKind, kernels.nr,
-                        qgemm::MatrixView{static_cast<const char *>(k.raw()) +
-                                              (b * d.keys * ldq + h * d.headDim) * kSize,
-                                          k.dtype(), ldq, 1},
-                        d.headDim, d.keys, kp, ks);
-      float *scores = scoreRows.get<float>(rows * d.keys);
-      qgemm::Product s;
-      s.kernels = &kernels;
-      s.kind = scoreKind;
-      s.exact = scoreExact;
-      s.K = d.headDim;
-      s.a = qgemm::MatrixView{static_cast<const char *>(q.raw()) +
-                                  ((b * d.queries + row0) * ldq + h * d.headDim) * qSize,
-                              q.dtype(), ldq, 1};
-      s.aZero = params.q.zeroPoint;
-      s.b = qgemm::Panels{kp, ks, 0};
-      s.bZero = params.k.zeroPoint;
-      s.out.type = DType::F32;
-      s.out.data = scores;
-      s.out.ld = d.keys;
-      qgemm::multiplyBlock(s, 0, rows, 0, d.keys);
-
-      // PPU: scale, bias, E = exp(S - max), E_q = clamp(rha(32767 E), 0, 32767),
-      // and the row's requantisation s_v / (s_o Z).
-      int16_t *probs = probRows.get<int16_t>(rows * keysPadded);
-      std::vector<Requant> rowRequant(static_cast<size_t>(rows));
-      for (int64_t r = 0; r < rows; ++r) {
-        float *row = scores + r * d.keys;
-        for (int64_t j = 0; j < d.keys; ++j)
-          row[j] = row[j] * params.scoreScale;
-        if (biasRows) {
-          const float *add = biasRows->rowOf(b, h, row0 + r);
-          const int64_t step = biasRows->colStride;
-          for (int64_t j = 0; j < d.keys; ++j)
-            row[j] += add[j * step];
-        }
-        float maximum = row[0];
-        for (int64_t j = 1; j < d.keys; ++j)
-          maximum = std::max(maximum, row[j]);
-        int16_t *prob = probs + r * keysPadded;
-        int64_t total = 0;
-        for (int64_t j = 0; j < d.keys; ++j) {
-          const float e = detail::fastExp(row[j] - maximum) * kExpLevels;
-          prob[j] = static_cast<int16_t>(std::min(kExpLevels, std::max(0.0f, std::round(e))));
-          total += prob[j];
-        }
-        std::fill(prob + d.keys, prob + keysPadded, int16_t(0));
-        if (total == 0) // only when the scores are not finite
-          throw Error("qattention: a row of scores is not finite");
-        rowRequant[r] = Requant::fromReal(static_cast<double>(params.valueRatio) / total);
+    // PPU: scale, bias, E = exp(S - max), E_q = clamp(rha(32767 E), 0, 32767),
+    // and the row's requantisation s_v / (s_o Z).
+    int16_t *probs = probRows.get<int16_t>(rows * keysPadded);
+    std::vector<Requant> rowRequant(static_cast<size_t>(rows));
+    for (int64_t r = 0; r < rows; ++r) {
+      float *row = scores + r * d.keys;
+      for (int64_t j = 0; j < d.keys; ++j)
+        row[j] = row[j] * params.scoreScale;
+      if (biasRows)
+        biasRows->addTo(row, d.keys, b, h, row0 + r);
+      float maximum = row[0];
+      for (int64_t j = 1; j < d.keys; ++j)
+        maximum = std::max(maximum, row[j]);
+      int16_t *prob = probs + r * keysPadded;
+      int64_t total = 0;
+      for (int64_t j = 0; j < d.keys; ++j) {
+        const float e = detail::fastExp(row[j] - maximum) * kExpLevels;
+        prob[j] = static_cast<int16_t>(std::min(kExpLevels, std::max(0.0f, std::round(e))));
+        total += prob[j];
       }
-
-      // O_int = P_q (V - z_v), requantised into the output.
-      void *vp = valuePanels.get<uint32_t>(qgemm::panelWords(valueKind, kernels.nr, d.keys, d.valueDim));
-      int64_t *vs = valueSums.get<int64_t>(d.valueDim);
-      qgemm::packPanels(valueKind, kernels.nr,
-                        qgemm::MatrixView{static_cast<const char *>(v.raw()) +
-                                              (b * d.keys * ldv + h * d.valueDim) * vSize,
-                                          v.dtype(), 1, ldv},
-                        d.keys, d.valueDim, vp, vs);
-      qgemm::Product o;
-      o.kernels = &kernels;
-      o.kind = valueKind;
-      o.exact = true;
-      o.K = d.keys;
-      o.a = qgemm::MatrixView{probs, DType::I16, keysPadded, 1};
-      o.aZero = 0;
-      o.b = qgemm::Panels{vp, vs, 0};
-      o.bZero = params.v.zeroPoint;
-      const detail::RequantTable table(std::move(rowRequant));
-      o.out = detail::requantOutput(params.output,
-                                    static_cast<char *>(out.raw()) +
-                                        ((b * d.queries + row0) * ldv + h * d.valueDim) * outSize,
-                                    ldv, table, /*perColumn=*/false);
-      qgemm::multiplyBlock(o, 0, rows, 0, d.valueDim);
+      std::fill(prob + d.keys, prob + keysPadded, int16_t(0));
+      if (total == 0) // only when the scores are not finite
+        throw Error("qattention: a row of scores is not finite");
+      rowRequant[r] = Requant::fromReal(static_cast<double>(params.valueRatio) / total);
     }
+
+    // O_int = P_q (V - z_v), requantised into the output.
+    void *vp =
+        valuePanels.get<uint32_t>(qgemm::panelWords(valueKind, kernels.nr, d.keys, d.valueDim));
+    int64_t *vs = valueSums.get<int64_t>(d.valueDim);
+    qgemm::packPanels(valueKind, kernels.nr,
+                      qgemm::MatrixView{static_cast<const char *>(v.raw()) +
+                                            (b * d.keys * ldv + h * d.valueDim) * vSize,
+                                        v.dtype(), 1, ldv},
+                      d.keys, d.valueDim, vp, vs);
+    qgemm::Product o;
+    o.kernels = &kernels;
+    o.kind = valueKind;
+    o.exact = true;
+    o.K = d.keys;
+    o.a = qgemm::MatrixView{probs, DType::I16, keysPadded, 1};
+    o.aZero = 0;
+    o.b = qgemm::Panels{vp, vs, 0};
+    o.bZero = params.v.zeroPoint;
+    const detail::RequantTable table(std::move(rowRequant));
+    o.out = detail::requantOutput(params.output,
+                                  static_cast<char *>(out.raw()) +
+                                      ((b * d.queries + row0) * ldv + h * d.valueDim) * outSize,
+                                  ldv, table, /*perColumn=*/false);
+    qgemm::multiplyBlock(o, 0, rows, 0, d.valueDim);
   });
   return out;
 }
