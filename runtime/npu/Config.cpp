@@ -6,7 +6,7 @@
 // and is otherwise ignored. Range problems point at the offending value.
 //
 //===----------------------------------------------------------------------===//
-#include "Config.h"
+#include "vitc/rt/npu/Config.h"
 #include "FlatJson.h"
 
 #include "vitc/rt/Error.h"

@@ -1,5 +1,5 @@
 //===- NpuConfigTest.cpp - NPU presets, config parsing and refusals -------===//
-#include "../../../runtime/npu/Config.h"
+#include "vitc/rt/npu/Config.h"
 
 #include "vitc/rt/Error.h"
 
