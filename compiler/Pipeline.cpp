@@ -1,6 +1,7 @@
 //===- Pipeline.cpp -------------------------------------------------------===//
 #include "compiler/Pipeline.h"
 #include "compiler/Diagnostics.h"
+#include "dialects/npu/NpuDialect.h"
 #include "dialects/vit/VitDialect.h"
 #include "passes/Passes.h"
 
@@ -13,7 +14,8 @@
 namespace vitc {
 
 void registerVitcDialects(mlir::DialectRegistry &registry) {
-  registry.insert<vit::VitDialect, mlir::func::FuncDialect, mlir::quant::QuantizationDialect>();
+  registry.insert<vit::VitDialect, npu::NpuDialect, mlir::func::FuncDialect,
+                  mlir::quant::QuantizationDialect>();
 }
 
 /// Graph stage: shape folding first (patterns need constant shapes), then

@@ -2,6 +2,7 @@
 #ifndef VITC_PASSES_PASSES_H
 #define VITC_PASSES_PASSES_H
 
+#include "dialects/npu/NpuDialect.h"
 #include "dialects/vit/VitDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"

@@ -187,4 +187,62 @@ def ApplyQuantization : Pass<"vit-quantize", "mlir::func::FuncOp"> {
   let dependentDialects = ["vitc::vit::VitDialect", "mlir::quant::QuantizationDialect"];
 }
 
+//===----------------------------------------------------------------------===//
+// Lowering to the NPU (passes/lower)
+//===----------------------------------------------------------------------===//
+
+def LowerVitToNpu : Pass<"npu-lower", "mlir::func::FuncOp"> {
+  let summary = "Lower quantised vit ops to npu commands (NN, TP, PPU, host)";
+  let description = [{
+    Makes the same choice as the interpreter for every op and computes the
+    same kernel parameters (requant multipliers, attention scales), so the
+    NPU simulator's output is bit-identical to `vitc run` on the quantised
+    model. Integer Linear/Conv/MatMul/Attention become npu.gemm/conv/matmul/
+    attention; quantised Add npu.add; data movement npu.view (reshapes, no
+    command), npu.copy (strided boxes) or npu.gather (an index table);
+    elementwise ops on INT8 inputs become npu.lut tables (option `luts`);
+    other ops npu.ppu (dequantise, fp32, quantise). Ops without quantised
+    types, and Pow/Sin/Cos, become npu.ppu with `host`: the runtime runs them
+    on the CPU. Reports every op it cannot lower, all at once.
+  }];
+  let options = [
+    Option<"useLuts", "luts", "bool", "true",
+           "Replace elementwise PPU ops on INT8 inputs by exact lookup tables">,
+  ];
+  let dependentDialects = ["vitc::npu::NpuDialect", "vitc::vit::VitDialect"];
+}
+
+def TileNpu : Pass<"npu-tile", "mlir::func::FuncOp"> {
+  let summary = "Choose tile sizes of NN/TP/PPU commands that fit SRAM double-buffered";
+  let description = [{
+    Sets `npu.tile` = array<i64: rows, cols, depth> and `npu.scratch` (SRAM
+    bytes of the double-buffered tile buffers) on every npu op with a
+    command. GEMM/Conv tiles split the output channels so weight tiles
+    stream while the previous tile computes, and split the reduction only
+    when one channel tile's weights do not fit; attention tiles the query
+    rows. The scratch of any command stays within `scratch-fraction` of the
+    config's SRAM (`config`: a preset name or a JSON file).
+  }];
+  let options = [
+    Option<"config", "config", "std::string", "\"mid\"", "NPU config: preset name or JSON path">,
+    Option<"scratchFraction", "scratch-fraction", "double", "0.5",
+           "Share of SRAM a command's tile buffers may use">,
+  ];
+}
+
+def PlanNpuMemory : Pass<"npu-plan-memory", "mlir::func::FuncOp"> {
+  let summary = "Place activations in SRAM or DRAM with liveness-based reuse";
+  let description = [{
+    Assigns every activation buffer `npu.region` ("sram" | "dram") and
+    `npu.offset`: buffers whose lifetimes do not overlap share bytes
+    (first fit by offset, largest first); npu.view results alias their
+    input. Model inputs and outputs live in DRAM. An activation goes to SRAM
+    when it fits beside the largest tile scratch (`npu.scratch`); otherwise
+    to DRAM. Records `npu.sram_bytes` and `npu.dram_bytes` on the function.
+  }];
+  let options = [
+    Option<"config", "config", "std::string", "\"mid\"", "NPU config: preset name or JSON path">,
+  ];
+}
+
 #endif // VITC_PASSES_TD

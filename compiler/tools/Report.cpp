@@ -21,8 +21,10 @@ static nlohmann::json number(double value) {
 
 int writeReport(const std::string &path, const Model &model, const std::string &extraJson) {
   const QuantizationReport &q = model.quantizationReport();
-  nlohmann::json report = extraJson.empty() ? nlohmann::json::object()
-                                            : nlohmann::json::parse(extraJson);
+  nlohmann::json top = extraJson.empty() ? nlohmann::json::object()
+                                         : nlohmann::json::parse(extraJson);
+  nlohmann::json quantization = nlohmann::json::object();
+  nlohmann::json &report = extraJson.empty() ? top : quantization;
   report["stage"] = stageName(model.stage());
   if (model.stage() == Stage::Quant) {
     report["calibration"] = {{"method", q.method},
@@ -53,8 +55,10 @@ int writeReport(const std::string &path, const Model &model, const std::string &
         {"int16_fraction", elements ? static_cast<double>(elements16) / elements : 0.0}};
     report["layers"] = layers;
   }
+  if (!extraJson.empty())
+    top["quantization"] = quantization;
   std::string error;
-  if (!writeFileAtomically(path, report.dump(2) + "\n", error))
+  if (!writeFileAtomically(path, top.dump(2) + "\n", error))
     return fail(error);
   return 0;
 }

@@ -2,7 +2,10 @@
 //
 //   vitc MODEL.onnx [--emit mlir] [--stop-after import|graph|quant] [-o FILE]
 //   vitc run MODEL.onnx --input X.npy --output Y.npy
+//   vitc MODEL.onnx --target npu --wbits 8 [--npu-config mid] -o M.vnb [--report R.json]
 //   vitc eval MODEL.onnx --data X.npy --labels Y.npy --calib C.npy
+//   vitc run M.vnb --input X.npy --output Y.npy      (the NPU simulator)
+//   vitc disasm M.vnb
 //
 // A thin layer over vitc/Compiler.h: it parses flags, reads and writes
 // files, and prints; every error is one line on stderr and exit code 1.
@@ -21,6 +24,10 @@ int cli::compileCommand(const ModelOptions &common, const CompileOptions &option
   Model model;
   if (int code = prepareModel(common, {}, model))
     return code;
+  if (options.target == "npu")
+    return compileNpuCommand(model, options);
+  if (!options.target.empty())
+    return fail("unknown --target '" + options.target + "' (supported: npu)");
   if (!options.report.empty())
     if (int code = writeReport(options.report, model, ""))
       return code;
@@ -64,7 +71,14 @@ int main(int argc, char **argv) {
   app.add_option("--emit", compile.emit,
                  "What to write: mlir, or onnx (QDQ ONNX when quantised; needs -o)");
   app.add_option("-o,--output", compile.output, "Output file ('-' or absent: stdout)");
-  app.add_option("--report", compile.report, "Write a JSON report (quantisation decisions)");
+  app.add_option("--report", compile.report,
+                 "Write a JSON report (quantisation decisions; NPU cycles with --target npu)");
+  app.add_option("--target", compile.target, "Compile for: npu (a .vnb command stream, -o)");
+  app.add_option("--npu-config", compile.npuConfig,
+                 "NPU config: small | mid | large or a JSON file (docs/npu-configs.md)")
+      ->capture_default_str();
+  app.add_flag("--no-luts", compile.noLuts,
+               "Keep elementwise ops on the PPU instead of exact INT8 lookup tables");
 
   CLI::App *run = app.add_subcommand("run", "Run a model on the interpreter with .npy inputs");
   ModelOptions runModel;
@@ -74,6 +88,11 @@ int main(int argc, char **argv) {
   run->add_option("--output", runOptions.outputs, "Output .npy, [NAME=]PATH (repeatable)");
   run->add_option("--repeat", runOptions.repeat, "Timed runs (the median is printed)");
   run->add_option("--warmup", runOptions.warmup, "Untimed runs before the timed ones");
+  run->add_option("--report", runOptions.report, "MODEL.vnb: write the NPU cost report (JSON)");
+
+  CLI::App *disasm = app.add_subcommand("disasm", "Print a .vnb command stream readably");
+  std::string disasmPath;
+  disasm->add_option("file", disasmPath, "The .vnb file")->required();
 
   CLI::App *eval = app.add_subcommand(
       "eval", "Compare the quantised model with fp32 on a data set (top-1 or PSNR)");
@@ -101,6 +120,11 @@ int main(int argc, char **argv) {
       std::cout << op << "\n";
     return 0;
   }
+  if (*disasm)
+    return disasmCommand(disasmPath);
+  if (*run && runModel.model.size() > 4 &&
+      runModel.model.compare(runModel.model.size() - 4, 4, ".vnb") == 0)
+    return runVnbCommand(runModel.model, runOptions, runModel.threads);
   if (*run)
     return runCommand(runModel, runOptions);
   if (*eval)

@@ -17,6 +17,7 @@
 #define VITC_COMPILER_H
 
 #include "vitc/rt/Tensor.h"
+#include "vitc/rt/npu/Program.h"
 
 #include <functional>
 #include <limits>
@@ -139,6 +140,12 @@ struct QuantizationReport {
   std::vector<QuantizedTensor> tensors;
 };
 
+/// Options of Model::compileNpu.
+struct NpuOptions {
+  std::string config = "mid"; ///< NPU preset name or JSON file (docs/npu-configs.md)
+  bool luts = true;           ///< exact lookup tables for elementwise ops on INT8
+};
+
 struct RunOptions {
   int threads = 0; ///< 0: all hardware threads
   /// After quantize(): run the fp32 graph-stage model it started from.
@@ -177,6 +184,13 @@ public:
   /// (QuantizeLinear/DequantizeLinear around every quantised tensor,
   /// per-axis INT8 weights), else the optimised fp32 graph.
   Status exportOnnx(std::string &bytes) const;
+
+  /// Lowers the quantised model to an NPU program (npu-lower, npu-tile,
+  /// npu-plan-memory, codegen); the model itself is unchanged. Write it with
+  /// rt::npu::writeVnbFile, run it with rt::npu::Simulator. `loweredMlir`, if
+  /// given, receives the npu-dialect module.
+  Status compileNpu(const NpuOptions &options, rt::npu::Program &program,
+                    std::ostream *loweredMlir = nullptr) const;
 
   std::vector<TensorInfo> inputs() const;
   std::vector<TensorInfo> outputs() const;

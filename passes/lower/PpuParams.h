@@ -1,0 +1,32 @@
+//===- PpuParams.h - PPU command words of floating-point vit ops --*- C++ -*-===//
+//
+// The words of a PpuOp command (runtime/include/vitc/rt/npu/Program.h,
+// PpuKind) for a vit op, and which of its operands the command takes.
+//
+//===----------------------------------------------------------------------===//
+#ifndef VITC_PASSES_LOWER_PPUPARAMS_H
+#define VITC_PASSES_LOWER_PPUPARAMS_H
+
+#include "compiler/interpreter/Kernels.h"
+
+#include "mlir/IR/Operation.h"
+
+#include <optional>
+#include <vector>
+
+namespace vitc::lower {
+
+struct PpuCommand {
+  std::vector<int32_t> words;
+  std::vector<mlir::Value> inputs;
+  /// Elementwise on one input: an 8-bit input can become a lookup table.
+  bool unaryElementwise = false;
+};
+
+/// std::nullopt when no PPU kind computes the op (or its constant operands
+/// are not constants known to `ctx`).
+std::optional<PpuCommand> ppuCommandOf(mlir::Operation *op, interp::BuildContext &ctx);
+
+} // namespace vitc::lower
+
+#endif // VITC_PASSES_LOWER_PPUPARAMS_H

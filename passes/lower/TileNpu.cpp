@@ -1,0 +1,156 @@
+//===- TileNpu.cpp - Tile sizes of NPU commands ---------------------------===//
+//
+// Tiles never change results (accumulators span the whole reduction, see
+// ../shared/ARCHITECTURE.md); they decide how weights and activations stream
+// through SRAM and so the cycles the cost model reports. Rules (budget B =
+// scratch-fraction x SRAM bytes):
+//   GEMM/Conv/MatMul [M, K] x [K, N]: all rows (tm = M) and the full
+//   reduction (tk = K); output channels in tn = ceil(N / 4) rounded up to 16
+//   so four or more weight tiles stream behind compute. Scratch = 2 weight
+//   tiles + the input rows + 2 output tiles. Past B: halve tn (down to 16),
+//   then tm, then tk.
+//   Attention: query rows in tiles (>= 4 tiles), K and V resident.
+//   TP/PPU: rows of the innermost dim, >= 4 tiles, input and output tiles
+//   double-buffered.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/npu/NpuOps.h"
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Quant/QuantTypes.h"
+
+#include "vitc/rt/Error.h"
+#include "vitc/rt/npu/Config.h"
+
+#include <algorithm>
+
+namespace vitc {
+#define GEN_PASS_DEF_TILENPU
+#include "passes/Passes.h.inc"
+} // namespace vitc
+
+using namespace mlir;
+
+namespace vitc {
+namespace {
+
+int64_t bytesOf(Value value) {
+  auto type = value.getType().cast<ShapedType>();
+  Type element = type.getElementType();
+  if (auto quantized = element.dyn_cast<quant::QuantizedType>())
+    element = quantized.getStorageType();
+  return std::max<int64_t>(1, (element.getIntOrFloatBitWidth() + 7) / 8);
+}
+
+int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
+
+struct Tile {
+  int64_t rows = 0, cols = 0, depth = 0, scratch = 0;
+};
+
+/// [M, K] x [K, N] with element sizes of input, weight and output.
+Tile tileProduct(int64_t m, int64_t n, int64_t k, int64_t xBytes, int64_t wBytes,
+                 int64_t yBytes, int64_t budget) {
+  Tile t{m, std::min(n, roundUp(ceilDiv(n, 4), 16)), k, 0};
+  auto scratch = [&] {
+    return 2 * t.cols * t.depth * wBytes + t.rows * t.depth * xBytes + 2 * t.rows * t.cols * yBytes;
+  };
+  while (scratch() > budget) {
+    if (t.cols > 16)
+      t.cols = std::max<int64_t>(16, roundUp(t.cols / 2, 16));
+    else if (t.rows > 16)
+      t.rows = std::max<int64_t>(16, t.rows / 2);
+    else if (t.depth > 16)
+      t.depth = std::max<int64_t>(16, t.depth / 2);
+    else
+      break;
+  }
+  t.scratch = scratch();
+  return t;
+}
+
+/// Rows of the innermost dim for elementwise-like commands.
+Tile tileRows(Operation *op, int64_t budget) {
+  auto type = op->getResult(0).getType().cast<ShapedType>();
+  int64_t inner = type.getRank() ? std::max<int64_t>(1, type.getShape().back()) : 1;
+  int64_t rows = std::max<int64_t>(1, type.getNumElements() / inner);
+  int64_t rowBytes = 0;
+  for (Value operand : op->getOperands())
+    rowBytes += inner * bytesOf(operand);
+  rowBytes += inner * bytesOf(op->getResult(0));
+  Tile t{std::max<int64_t>(1, ceilDiv(rows, 4)), 0, 0, 0};
+  while (t.rows > 1 && 2 * t.rows * rowBytes > budget)
+    t.rows = ceilDiv(t.rows, 2);
+  t.scratch = 2 * t.rows * rowBytes;
+  return t;
+}
+
+class TileNpuPass : public impl::TileNpuBase<TileNpuPass> {
+public:
+  using TileNpuBase::TileNpuBase;
+
+  void runOnOperation() override {
+    rt::npu::NpuConfig npuConfig;
+    try {
+      npuConfig = rt::npu::loadNpuConfig(config);
+    } catch (const std::exception &e) {
+      getOperation().emitError("npu-tile: ") << e.what();
+      return signalPassFailure();
+    }
+    int64_t budget = static_cast<int64_t>(scratchFraction * npuConfig.sramBytes);
+    getOperation().walk([&](Operation *op) {
+      if (!op->getDialect() || !isa<npu::NpuDialect>(op->getDialect()) || isa<npu::ViewOp>(op))
+        return;
+      Tile t = tileOf(op, budget);
+      Builder b(op->getContext());
+      op->setAttr("npu.tile", b.getDenseI64ArrayAttr({t.rows, t.cols, t.depth}));
+      op->setAttr("npu.scratch", b.getI64IntegerAttr(t.scratch));
+    });
+  }
+
+private:
+  Tile tileOf(Operation *op, int64_t budget) {
+    if (auto gemm = dyn_cast<npu::GemmOp>(op)) {
+      auto w = gemm.getWeight().getType().cast<ShapedType>();
+      int64_t n = w.getDimSize(0), k = w.getDimSize(1);
+      int64_t m = gemm.getInput().getType().cast<ShapedType>().getNumElements() / std::max<int64_t>(k, 1);
+      return tileProduct(m, n, k, bytesOf(gemm.getInput()), 1, bytesOf(gemm.getOutput()), budget);
+    }
+    if (auto conv = dyn_cast<npu::ConvOp>(op)) {
+      auto w = conv.getWeight().getType().cast<ShapedType>();
+      auto y = conv.getOutput().getType().cast<ShapedType>();
+      int64_t n = w.getDimSize(0), k = w.getNumElements() / std::max<int64_t>(n, 1);
+      int64_t m = y.getNumElements() / std::max<int64_t>(n, 1);
+      return tileProduct(m, n, k, bytesOf(conv.getInput()), 1, bytesOf(conv.getOutput()), budget);
+    }
+    if (auto matmul = dyn_cast<npu::MatMulOp>(op)) {
+      auto a = matmul.getLhs().getType().cast<ShapedType>();
+      auto y = matmul.getOutput().getType().cast<ShapedType>();
+      int64_t k = matmul.getTransposeLhs() ? a.getDimSize(a.getRank() - 2) : a.getShape().back();
+      int64_t n = y.getShape().back();
+      int64_t m = y.getNumElements() / std::max<int64_t>(n, 1);
+      return tileProduct(m, n, k, bytesOf(matmul.getLhs()), bytesOf(matmul.getRhs()),
+                         bytesOf(matmul.getOutput()), budget);
+    }
+    if (auto attention = dyn_cast<npu::AttentionOp>(op)) {
+      auto q = attention.getQuery().getType().cast<ShapedType>();
+      auto k = attention.getKey().getType().cast<ShapedType>();
+      int64_t nq = q.getDimSize(1), nk = k.getDimSize(1), heads = attention.getHeads();
+      int64_t resident = k.getNumElements() * bytesOf(attention.getKey()) +
+                         attention.getValue().getType().cast<ShapedType>().getNumElements() *
+                             bytesOf(attention.getValue());
+      int64_t rowBytes = heads * nk * 4 + q.getShape().back() * (bytesOf(attention.getQuery()) +
+                                                                  bytesOf(attention.getOutput()));
+      Tile t{std::max<int64_t>(1, ceilDiv(nq, 4)), 0, 0, 0};
+      while (t.rows > 1 && resident + 2 * t.rows * rowBytes > budget)
+        t.rows = ceilDiv(t.rows, 2);
+      t.scratch = resident + 2 * t.rows * rowBytes;
+      return t;
+    }
+    return tileRows(op, budget);
+  }
+};
+
+} // namespace
+} // namespace vitc
