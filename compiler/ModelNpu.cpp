@@ -29,6 +29,7 @@ Status Model::compileNpu(const NpuOptions &options, rt::npu::Program &program,
   lowerOptions.useLuts = options.luts;
   func.addPass(createLowerVitToNpu(lowerOptions));
   func.addPass(mlir::createCSEPass());
+  func.addPass(createFuseNpuEpilogue());
   TileNpuOptions tileOptions;
   tileOptions.config = options.config;
   func.addPass(createTileNpu(tileOptions));

@@ -212,6 +212,16 @@ def LowerVitToNpu : Pass<"npu-lower", "mlir::func::FuncOp"> {
   let dependentDialects = ["vitc::npu::NpuDialect", "vitc::vit::VitDialect"];
 }
 
+def FuseNpuEpilogue : Pass<"npu-fuse-epilogue", "mlir::func::FuncOp"> {
+  let summary = "Apply lookup tables in the output stage of the NN op that feeds them";
+  let description = [{
+    An npu.lut whose input is the single use of an npu.gemm, npu.conv or
+    npu.matmul result becomes that op's `table` (with `table_input`, the
+    element type of the requantised result the table reads). Results are
+    unchanged; the TP pass over the tensor disappears.
+  }];
+}
+
 def TileNpu : Pass<"npu-tile", "mlir::func::FuncOp"> {
   let summary = "Choose tile sizes of NN/TP/PPU commands that fit SRAM double-buffered";
   let description = [{

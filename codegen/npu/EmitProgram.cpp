@@ -202,26 +202,29 @@ private:
         .Case([&](npu::GemmOp gemm) {
           command.opcode = rtnpu::Opcode::NnGemm;
           command.unit = rtnpu::Unit::Nn;
-          inputs = {gemm.getInput(), gemm.getWeight(), gemm.getBias()};
+          inputs = {gemm.getInput(), gemm.getWeight(), gemm.getBias(), gemm.getTable()};
           appendRequant(words, gemm.getMultipliers(), gemm.getShifts());
+          appendTableInput(words, gemm.getTableInput());
         })
         .Case([&](npu::ConvOp conv) {
           command.opcode = rtnpu::Opcode::NnConv;
           command.unit = rtnpu::Unit::Nn;
-          inputs = {conv.getInput(), conv.getWeight(), conv.getBias()};
+          inputs = {conv.getInput(), conv.getWeight(), conv.getBias(), conv.getTable()};
           words.push_back(static_cast<int64_t>(conv.getKernel().size()));
           words.push_back(conv.getGroup());
           for (ArrayRef<int64_t> list :
                {conv.getKernel(), conv.getStrides(), conv.getPads(), conv.getDilations()})
             words.insert(words.end(), list.begin(), list.end());
           appendRequant(words, conv.getMultipliers(), conv.getShifts());
+          appendTableInput(words, conv.getTableInput());
         })
         .Case([&](npu::MatMulOp matmul) {
           command.opcode = rtnpu::Opcode::NnMatMul;
           command.unit = rtnpu::Unit::Nn;
-          inputs = {matmul.getLhs(), matmul.getRhs()};
+          inputs = {matmul.getLhs(), matmul.getRhs(), Value(), matmul.getTable()};
           words = {matmul.getTransposeLhs() ? 1 : 0, matmul.getTransposeRhs() ? 1 : 0,
                    matmul.getMultiplier(), matmul.getShift()};
+          appendTableInput(words, matmul.getTableInput());
         })
         .Case([&](npu::AttentionOp attention) {
           command.opcode = rtnpu::Opcode::NnAttention;
@@ -301,6 +304,19 @@ private:
       words.push_back(multipliers[i]);
       words.push_back(shifts[i]);
     }
+  }
+
+  /// The quantisation of the requantised result a fused table reads:
+  /// scale (f32 bits), zero point, qmin, qmax, storage bits.
+  static void appendTableInput(std::vector<int64_t> &words, std::optional<Type> type) {
+    if (!type)
+      return;
+    rt::QuantSpec spec = interp::quantSpecOf(type->cast<quant::UniformQuantizedType>());
+    words.push_back(rtnpu::floatWord(spec.scale));
+    words.push_back(spec.zeroPoint);
+    words.push_back(spec.qmin);
+    words.push_back(spec.qmax);
+    words.push_back(spec.storage == rt::DType::I16 ? 16 : 8);
   }
 
   func::FuncOp func_;

@@ -14,42 +14,53 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 // NN unit (MAC arrays)
 //===----------------------------------------------------------------------===//
 
-def Npu_GemmOp : Npu_Op<"gemm", [Pure]> {
+// The NN unit's output stage can apply a lookup table (an elementwise op on
+// the INT8 result, see npu.lut): `table` and `table_input`, the element type
+// of the requantised result before the table (npu-fuse-epilogue sets them).
+def Npu_GemmOp : Npu_Op<"gemm", [Pure, AttrSizedOperandSegments]> {
   let summary = "Quantised fully-connected layer (runtime qlinear)";
   let description = [{
     y = requant(bias + sum_k (x - z_x) w) per output channel, with the Q31
     `multipliers` and `shifts` (one pair, or one per output channel).
   }];
   let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$weight,
-                       Optional<AnyRankedTensor>:$bias,
-                       DenseI32ArrayAttr:$multipliers, DenseI32ArrayAttr:$shifts);
+                       Optional<AnyRankedTensor>:$bias, Optional<AnyRankedTensor>:$table,
+                       DenseI32ArrayAttr:$multipliers, DenseI32ArrayAttr:$shifts,
+                       OptionalAttr<TypeAttr>:$table_input);
   let results = (outs AnyRankedTensor:$output);
   let assemblyFormat = [{
-    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+    $input `,` $weight (`bias` $bias^)? (`table` $table^)? attr-dict `:`
+    functional-type(operands, results)
   }];
   let hasVerifier = 1;
 }
 
-def Npu_ConvOp : Npu_Op<"conv", [Pure]> {
+def Npu_ConvOp : Npu_Op<"conv", [Pure, AttrSizedOperandSegments]> {
   let summary = "Quantised NCHW convolution (runtime qconv)";
   let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$weight,
-                       Optional<AnyRankedTensor>:$bias,
+                       Optional<AnyRankedTensor>:$bias, Optional<AnyRankedTensor>:$table,
                        DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
                        DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations, I64Attr:$group,
-                       DenseI32ArrayAttr:$multipliers, DenseI32ArrayAttr:$shifts);
+                       DenseI32ArrayAttr:$multipliers, DenseI32ArrayAttr:$shifts,
+                       OptionalAttr<TypeAttr>:$table_input);
   let results = (outs AnyRankedTensor:$output);
   let assemblyFormat = [{
-    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+    $input `,` $weight (`bias` $bias^)? (`table` $table^)? attr-dict `:`
+    functional-type(operands, results)
   }];
   let hasVerifier = 1;
 }
 
 def Npu_MatMulOp : Npu_Op<"matmul", [Pure]> {
   let summary = "Quantised product of two activations (runtime qmatmul)";
-  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs, BoolAttr:$transpose_lhs,
-                       BoolAttr:$transpose_rhs, I32Attr:$multiplier, I32Attr:$shift);
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs,
+                       Optional<AnyRankedTensor>:$table, BoolAttr:$transpose_lhs,
+                       BoolAttr:$transpose_rhs, I32Attr:$multiplier, I32Attr:$shift,
+                       OptionalAttr<TypeAttr>:$table_input);
   let results = (outs AnyRankedTensor:$output);
-  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`table` $table^)? attr-dict `:` functional-type(operands, results)
+  }];
 }
 
 def Npu_AttentionOp : Npu_Op<"attention", [Pure]> {

@@ -129,45 +129,81 @@ private:
     return affine(box, source, base, strides);
   }
 
+  /// The sub-box of `box` along dim `d` at [start, start + length).
+  static Box slab(const Box &box, size_t d, int64_t start, int64_t length) {
+    Box sub = box;
+    sub.begin[d] += start;
+    sub.size[d] = length;
+    return sub;
+  }
+
+  /// Length of the longest affine slab from `start` along `d` (0: none):
+  /// doubling, then bisection.
+  int64_t longestRun(const Box &box, size_t d, int64_t start) const {
+    int64_t limit = box.size[d] - start;
+    if (!isAffine(slab(box, d, start, 1)))
+      return 0;
+    int64_t good = 1, bad = limit + 1;
+    for (int64_t step = 2; good < limit; step *= 2) {
+      int64_t length = std::min(step, limit);
+      if (!isAffine(slab(box, d, start, length))) {
+        bad = length;
+        break;
+      }
+      good = length;
+    }
+    while (bad - good > 1) {
+      int64_t mid = (good + bad) / 2;
+      (isAffine(slab(box, d, start, mid)) ? good : bad) = mid;
+    }
+    return good;
+  }
+
+  /// The affine runs that cut `box` along `d`, or empty when some slab of
+  /// one is not affine.
+  std::vector<std::pair<int64_t, int64_t>> runsAlong(const Box &box, size_t d) const {
+    std::vector<std::pair<int64_t, int64_t>> runs;
+    for (int64_t start = 0; start < box.size[d];) {
+      int64_t length = longestRun(box, d, start);
+      if (!length || runs.size() >= kMaxCopies)
+        return {};
+      runs.emplace_back(start, length);
+      start += length;
+    }
+    return runs;
+  }
+
+  /// One copy when `box` is affine; else cut along the dim that needs the
+  /// fewest affine slabs (a concat cuts along its axis); else cut the
+  /// outermost dim into single slabs and recurse.
   bool cover(const Box &box) {
     if (isAffine(box))
       return emit(box);
+    std::vector<std::pair<int64_t, int64_t>> best;
+    size_t bestDim = 0;
+    for (size_t d = 0; d < box.size.size(); ++d) {
+      if (box.size[d] < 2)
+        continue;
+      std::vector<std::pair<int64_t, int64_t>> runs = runsAlong(box, d);
+      if (!runs.empty() && (best.empty() || runs.size() < best.size())) {
+        best = std::move(runs);
+        bestDim = d;
+      }
+    }
+    if (!best.empty()) {
+      for (auto [start, length] : best)
+        if (!emit(slab(box, bestDim, start, length)))
+          return false;
+      return true;
+    }
     size_t d = 0;
     while (d < box.size.size() && box.size[d] < 2)
       ++d;
     if (d == box.size.size())
       return false; // one element is always affine unless its id is foreign
-    int64_t start = 0;
-    while (start < box.size[d]) {
-      auto run = [&](int64_t length) {
-        Box sub = box;
-        sub.begin[d] += start;
-        sub.size[d] = length;
-        return sub;
-      };
-      int64_t good = 1, limit = box.size[d] - start;
-      if (isAffine(run(1))) {
-        // Longest affine run from `start`: doubling, then bisection.
-        int64_t bad = limit + 1;
-        for (int64_t step = 2; good < limit; step *= 2) {
-          int64_t length = std::min(step, limit);
-          if (!isAffine(run(length))) {
-            bad = length;
-            break;
-          }
-          good = length;
-        }
-        while (bad - good > 1) {
-          int64_t mid = (good + bad) / 2;
-          (isAffine(run(mid)) ? good : bad) = mid;
-        }
-        if (!emit(run(good)))
-          return false;
-      } else if (!cover(run(1))) {
+    for (int64_t i = 0; i < box.size[d]; ++i)
+      if (!cover(slab(box, d, i, 1)))
         return false;
-      }
-      start += good;
-    }
     return true;
   }
 
@@ -178,6 +214,25 @@ private:
   std::vector<int64_t> strides_;
   std::vector<int64_t> *copies_ = nullptr;
 };
+
+/// The output shape the copies are fitted on: the output's, except that
+/// depth-to-space and space-to-depth split their block dims out (the same
+/// row-major order, in which their maps are affine).
+std::vector<int64_t> fitShape(Operation *op, const std::vector<int64_t> &output) {
+  if (output.empty())
+    return {1};
+  if (output.size() != 4)
+    return output;
+  if (auto d2s = dyn_cast<vit::DepthToSpaceOp>(op)) {
+    int64_t b = static_cast<int64_t>(d2s.getBlocksize());
+    return {output[0], output[1], output[2] / b, b, output[3] / b, b};
+  }
+  if (auto s2d = dyn_cast<vit::SpaceToDepthOp>(op)) {
+    int64_t b = static_cast<int64_t>(s2d.getBlocksize());
+    return {output[0], b, b, output[1] / (b * b), output[2], output[3]};
+  }
+  return output;
+}
 
 llvm::Error moveError(Operation *op, const std::string &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(),
@@ -250,9 +305,7 @@ llvm::Expected<MovePlan> planMove(Operation *op, unsigned result, interp::BuildC
     plan.view = true;
     return plan;
   }
-  std::vector<int64_t> shape = map.shape();
-  if (shape.empty())
-    shape = {1};
+  std::vector<int64_t> shape = fitShape(op, map.shape());
   if (static_cast<int64_t>(shape.size()) <= npu::kCopyRank) {
     Fitter fitter(ids, shape, bases, numels);
     if (fitter.fit(plan.copies))

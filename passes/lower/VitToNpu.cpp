@@ -132,16 +132,18 @@ private:
         auto [multipliers, shifts] = requantWords(params->requant);
         Value bias = op->getNumOperands() > 2 ? op->getOperand(2) : Value();
         if (isa<vit::LinearOp>(op))
-          return SmallVector<Value>{b.create<npu::GemmOp>(loc, resultType, op->getOperand(0),
-                                                          op->getOperand(1), bias, multipliers,
-                                                          shifts)};
+          return SmallVector<Value>{b.create<npu::GemmOp>(
+              loc, resultType, op->getOperand(0), op->getOperand(1), bias, Value(),
+              b.getDenseI32ArrayAttr(multipliers), b.getDenseI32ArrayAttr(shifts), TypeAttr())};
         return lowerConv(cast<vit::ConvOp>(op), b, bias, multipliers, shifts, why);
       }
     if (auto matmul = dyn_cast<vit::MatMulOp>(op))
       if (std::optional<interp::QMatMulParams> p = interp::matmulParamsOf(matmul))
         return SmallVector<Value>{b.create<npu::MatMulOp>(
-            loc, resultType, matmul.getLhs(), matmul.getRhs(), matmul.getTransposeLhs(),
-            matmul.getTransposeRhs(), p->requant.multiplier, p->requant.shift)};
+            loc, resultType, matmul.getLhs(), matmul.getRhs(), Value(),
+            b.getBoolAttr(matmul.getTransposeLhs()), b.getBoolAttr(matmul.getTransposeRhs()),
+            b.getI32IntegerAttr(p->requant.multiplier), b.getI32IntegerAttr(p->requant.shift),
+            TypeAttr())};
     if (auto add = dyn_cast<vit::AddOp>(op))
       if (std::optional<interp::QAddParams> p = interp::addParamsOf(add))
         return SmallVector<Value>{b.create<npu::AddOp>(
@@ -180,11 +182,11 @@ private:
       return std::nullopt;
     }
     return SmallVector<Value>{b.create<npu::ConvOp>(
-        conv.getLoc(), conv.getType(), conv.getInput(), conv.getWeight(), bias,
+        conv.getLoc(), conv.getType(), conv.getInput(), conv.getWeight(), bias, Value(),
         b.getDenseI64ArrayAttr(window.kernelShape), b.getDenseI64ArrayAttr(window.strides),
         b.getDenseI64ArrayAttr(window.pads), b.getDenseI64ArrayAttr(window.dilations),
         b.getI64IntegerAttr(attrs->group), b.getDenseI32ArrayAttr(multipliers),
-        b.getDenseI32ArrayAttr(shifts))};
+        b.getDenseI32ArrayAttr(shifts), TypeAttr())};
   }
 
   std::optional<SmallVector<Value>> lowerMove(Operation *op, OpBuilder &b,

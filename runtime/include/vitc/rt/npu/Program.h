@@ -75,14 +75,20 @@ struct TensorDesc {
 enum class Unit : uint8_t { Nn = 0, Tp = 1, Ppu = 2, Dma = 3, Host = 4 };
 
 enum class Opcode : uint8_t {
-  /// qlinear. in: x, weight [N, K] I8, bias [N] I32 | kNone. out: y.
-  /// params: count (1 or N), then count x (multiplier, shift).
+  /// NN commands may apply a table in their output stage (input slot 3, the
+  /// table of TpLut): the kernel's requantised result, quantised with the 5
+  /// "table words" appended to the params -- scale (f32 bits), zeroPoint,
+  /// qmin, qmax, storage bits (8|16) -- is looked up in it; without a table
+  /// the kernel writes the output's quantisation directly.
+  /// qlinear. in: x, weight [N, K] I8, bias [N] I32 | kNone, table | kNone.
+  /// out: y. params: count (1 or N), then count x (multiplier, shift)[, table words].
   NnGemm = 1,
-  /// qconv (NCHW). in: x, weight, bias | kNone. out: y.
+  /// qconv (NCHW). in: x, weight, bias | kNone, table | kNone. out: y.
   /// params: spatialRank r (1|2), group, kernel[r], strides[r], pads[2r]
-  /// (begins then ends), dilations[r], count, count x (multiplier, shift).
+  /// (begins then ends), dilations[r], count, count x (multiplier, shift)[, table words].
   NnConv = 2,
-  /// qmatmul. in: a, b. out: y. params: transposeA, transposeB, multiplier, shift.
+  /// qmatmul. in: a, b, kNone, table | kNone. out: y.
+  /// params: transposeA, transposeB, multiplier, shift[, table words].
   NnMatMul = 3,
   /// qattention. in: q, k, v, bias (F32 weight) | kNone. out: y.
   /// params: heads, scoreScale (f32 bits), valueRatio (f32 bits).
