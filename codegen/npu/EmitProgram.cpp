@@ -33,17 +33,27 @@ llvm::Error fail(const std::string &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-std::string layerName(Location loc) {
+/// The ONNX node name of `loc`, or empty.
+std::string nodeName(Location loc) {
   if (auto name = loc.dyn_cast<NameLoc>())
     return name.getName().str();
   if (auto fused = loc.dyn_cast<FusedLoc>())
     for (Location inner : fused.getLocations())
       if (auto name = inner.dyn_cast<NameLoc>())
         return name.getName().str();
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << loc;
-  return os.str();
+  return "";
+}
+
+/// A command's layer: its ONNX node, else what it does ("quant.qcast" for the
+/// input quantisation) and its position.
+std::string layerName(Operation *op, size_t index) {
+  std::string node = nodeName(op->getLoc());
+  if (!node.empty())
+    return node;
+  std::string what = op->getName().getStringRef().str();
+  if (auto ppu = dyn_cast<npu::PpuOp>(op))
+    what = ppu.getSource().str();
+  return what + "#" + std::to_string(index);
 }
 
 class Emitter {
@@ -140,7 +150,9 @@ private:
     if (!tensor)
       return tensor.takeError();
     rtnpu::TensorDesc desc;
-    desc.name = layerName(constant.getLoc());
+    desc.name = nodeName(constant.getLoc());
+    if (desc.name.empty())
+      desc.name = "weight#" + std::to_string(program_.tensors.size());
     desc.dtype = tensor->dtype();
     desc.shape = tensor->shape();
     desc.region = rtnpu::Region::Weights;
@@ -177,7 +189,7 @@ private:
       rtnpu::TensorDesc desc = program_.tensors[*input];
       auto type = view.getType().cast<ShapedType>();
       desc.shape.assign(type.getShape().begin(), type.getShape().end());
-      desc.name = layerName(op->getLoc());
+      desc.name = layerName(op, program_.tensors.size());
       desc.stored.clear();
       desc.inputIndex = desc.outputIndex = -1;
       if (desc.region == rtnpu::Region::Weights)
@@ -187,10 +199,11 @@ private:
       return llvm::Error::success();
     }
     if (!region || !offset)
-      return fail(op->getName().getStringRef().str() + " at " + layerName(op->getLoc()) +
+      return fail(op->getName().getStringRef().str() + " at " +
+                  layerName(op, program_.commands.size()) +
                   " was not placed by npu-plan-memory");
     rtnpu::Command command;
-    command.layer = layerName(op->getLoc());
+    command.layer = layerName(op, program_.commands.size());
     if (auto tile = op->getAttrOfType<DenseI64ArrayAttr>("npu.tile"))
       for (size_t i = 0; i < 3 && i < tile.size(); ++i)
         command.tile[i] = static_cast<uint32_t>(tile[i]);
