@@ -4,11 +4,13 @@
 // ../shared/ARCHITECTURE.md); they decide how weights and activations stream
 // through SRAM and so the cycles the cost model reports. Rules (budget B =
 // scratch-fraction x SRAM bytes):
-//   GEMM/Conv/MatMul [M, K] x [K, N]: all rows (tm = M) and the full
-//   reduction (tk = K); output channels in tn = ceil(N / 4) rounded up to 16
-//   so four or more weight tiles stream behind compute. Scratch = 2 weight
-//   tiles + the input rows + 2 output tiles. Past B: halve tn (down to 16),
-//   then tm, then tk.
+//   GEMM/Conv/MatMul [M, K] x [K, N]: among tile sizes that halve M, N and
+//   K (N and K in multiples of 16), those whose scratch fits B -- 2 weight
+//   tiles + the input rows (2 tiles when K is split) + int32 partial sums
+//   when K is split + 2 output tiles -- the one with the least DRAM traffic
+//   (weights re-read per row tile unless they fit B, inputs re-read per
+//   channel tile when K is split unless they fit B), then with >= 4 channel
+//   tiles so weights stream behind compute, then the largest.
 //   Attention: query rows in tiles (>= 4 tiles), K and V resident.
 //   TP/PPU: rows of the innermost dim, >= 4 tiles, input and output tiles
 //   double-buffered.
@@ -23,6 +25,7 @@
 #include "vitc/rt/npu/Config.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace vitc {
 #define GEN_PASS_DEF_TILENPU
@@ -49,25 +52,53 @@ struct Tile {
   int64_t rows = 0, cols = 0, depth = 0, scratch = 0;
 };
 
-/// [M, K] x [K, N] with element sizes of input, weight and output.
+/// Halvings of `dim` down to `floor` (rounded up to `align`), largest first.
+std::vector<int64_t> candidates(int64_t dim, int64_t floor, int64_t align) {
+  std::vector<int64_t> sizes{dim};
+  for (int64_t t = dim; t > floor;) {
+    t = std::max(floor, roundUp(ceilDiv(t, 2), align));
+    if (t >= sizes.back())
+      break;
+    sizes.push_back(t);
+  }
+  return sizes;
+}
+
+/// [M, K] x [K, N] with element sizes of input, weight and output: the tiles
+/// that fit B and move the fewest DRAM bytes, then have >= 4 channel tiles
+/// (weights stream behind compute), then the largest tile.
 Tile tileProduct(int64_t m, int64_t n, int64_t k, int64_t xBytes, int64_t wBytes,
                  int64_t yBytes, int64_t budget) {
-  Tile t{m, std::min(n, roundUp(ceilDiv(n, 4), 16)), k, 0};
-  auto scratch = [&] {
-    return 2 * t.cols * t.depth * wBytes + t.rows * t.depth * xBytes + 2 * t.rows * t.cols * yBytes;
-  };
-  while (scratch() > budget) {
-    if (t.cols > 16)
-      t.cols = std::max<int64_t>(16, roundUp(t.cols / 2, 16));
-    else if (t.rows > 16)
-      t.rows = std::max<int64_t>(16, t.rows / 2);
-    else if (t.depth > 16)
-      t.depth = std::max<int64_t>(16, t.depth / 2);
-    else
-      break;
-  }
-  t.scratch = scratch();
-  return t;
+  const int64_t weight = n * k * wBytes, input = m * k * xBytes;
+  Tile best;
+  int64_t bestTraffic = -1;
+  bool bestStreams = false;
+  for (int64_t tm : candidates(m, 16, 1))
+    for (int64_t tn : candidates(n, 16, 16))
+      for (int64_t tk : candidates(k, 16, 16)) {
+        const bool split = tk < k; // int32 partial sums stay in SRAM
+        const int64_t scratch = 2 * tn * tk * wBytes + (split ? 2 : 1) * tm * tk * xBytes +
+                                (split ? 4 * tm * tn : 0) + 2 * tm * tn * yBytes;
+        if (scratch > budget)
+          continue;
+        const int64_t traffic = weight * (weight <= budget ? 1 : ceilDiv(m, tm)) +
+                                input * (input <= budget || !split ? 1 : ceilDiv(n, tn));
+        const bool streams = ceilDiv(n, tn) >= std::min<int64_t>(4, ceilDiv(n, 16));
+        const bool better =
+            bestTraffic < 0 || traffic < bestTraffic ||
+            (traffic == bestTraffic &&
+             (streams > bestStreams ||
+              (streams == bestStreams && tm * tn * tk > best.rows * best.cols * best.depth)));
+        if (better) {
+          best = {tm, tn, tk, scratch};
+          bestTraffic = traffic;
+          bestStreams = streams;
+        }
+      }
+  if (bestTraffic < 0) // nothing fits: the smallest tiles
+    best = {std::min<int64_t>(m, 16), std::min<int64_t>(n, 16), std::min<int64_t>(k, 16),
+            2 * 16 * 16 * wBytes + 2 * 16 * 16 * xBytes + 4 * 16 * 16 + 2 * 16 * 16 * yBytes};
+  return best;
 }
 
 /// Rows of the innermost dim for elementwise-like commands.

@@ -2,15 +2,19 @@
 
 // The small preset has 512 KiB of SRAM; a command's tiles may use half:
 // B = 262144 bytes.
-// GEMM [197, 192] x [192, 768]: all rows, the full reduction, output channels
-// in ceil(768 / 4) = 192 (four weight tiles stream behind compute); scratch =
+// GEMM [197, 192] x [192, 768]: everything is read once with any fitting
+// tiles, so the largest with >= 4 channel tiles (weights stream behind
+// compute): all rows, the full reduction, 768 / 4 = 192 channels; scratch =
 // 2 weight tiles 2*192*192 + input rows 197*192 + 2 output tiles 2*197*192 = 187200.
 // CHECK-LABEL: func.func @tiles
 // CHECK: npu.gemm %arg0, {{.*}}npu.scratch = 187200 : i64, npu.tile = array<i64: 197, 192, 192>
-// GEMM [1024, 1024] x [1024, 4096]: 2*1024*1024 + 1024*1024 + 2*1024*1024 bytes
-// do not fit; channel tiles halve down to 16, then rows to 128:
-// 2*16*1024 + 128*1024 + 2*128*16 = 167936 (rows 256 would need 303104).
-// CHECK: npu.gemm %arg1, {{.*}}npu.scratch = 167936 : i64, npu.tile = array<i64: 128, 16, 1024>
+// GEMM [1024, 1024] x [1024, 4096]: the 4 MiB of weights exceed B, so they are
+// read once per row tile. With the full reduction at most 128 rows fit (8
+// weight reads); splitting the reduction instead would re-read the 1 MiB input
+// once per channel tile (4096 / 16 = 256 times). Channel tiles of 32 are the
+// largest that fit beside 128 rows:
+// 2*32*1024 + 128*1024 + 2*128*32 = 204800.
+// CHECK: npu.gemm %arg1, {{.*}}npu.scratch = 204800 : i64, npu.tile = array<i64: 128, 32, 1024>
 // Attention: K and V resident (2 * 197*192), query rows from ceil(197/4) = 50
 // halved to 25 so that 2 tiles of 3 heads x 197 int32 scores plus a q and an
 // output row (2748 bytes per row) fit: 75648 + 2*25*2748 = 213048.
