@@ -8,11 +8,13 @@
 #include "Commands.h"
 
 #include "vitc/rt/Npy.h"
+#include "vitc/rt/kernels/DataMovement.h"
 #include "vitc/rt/npu/Format.h"
 #include "vitc/rt/npu/Simulator.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <sstream>
 
@@ -60,6 +62,52 @@ int compileNpuCommand(const Model &model, const CompileOptions &options) {
   return 0;
 }
 
+/// Runs `simulator` on inputs whose leading dimension is k times the
+/// program's (the same k for all): k runs on slices, outputs concatenated.
+std::vector<rt::Tensor> runBatches(rtnpu::Simulator &simulator,
+                                   const std::vector<rt::Tensor> &inputs) {
+  std::vector<const rtnpu::TensorDesc *> descs;
+  for (const rtnpu::TensorDesc &desc : simulator.program().tensors)
+    if (desc.inputIndex >= 0) {
+      descs.resize(std::max<size_t>(descs.size(), desc.inputIndex + 1));
+      descs[desc.inputIndex] = &desc;
+    }
+  int64_t batches = 1;
+  if (descs.size() == inputs.size() && !inputs.empty() && inputs[0].rank() > 0 &&
+      !descs[0]->shape.empty() && descs[0]->shape[0] > 0 &&
+      inputs[0].shape()[0] != descs[0]->shape[0] &&
+      inputs[0].shape()[0] % descs[0]->shape[0] == 0)
+    batches = inputs[0].shape()[0] / descs[0]->shape[0];
+  if (batches == 1)
+    return simulator.run(inputs);
+  std::vector<std::vector<rt::Tensor>> parts;
+  for (int64_t b = 0; b < batches; ++b) {
+    std::vector<rt::Tensor> slices;
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      const rt::Tensor &x = inputs[i];
+      int64_t rows = descs[i]->shape.empty() ? 0 : descs[i]->shape[0];
+      if (x.rank() == 0 || x.shape()[0] != rows * batches)
+        throw rt::Error("input " + std::to_string(i) + " is " + rt::shapeToString(x.shape()) +
+                        ": every input needs " + std::to_string(batches) +
+                        " times the program's batch");
+      rt::Shape shape = x.shape();
+      shape[0] = rows;
+      size_t bytes = x.byteSize() / batches;
+      slices.push_back(rt::Tensor::view(
+          x.dtype(), shape, static_cast<const uint8_t *>(x.raw()) + b * bytes));
+    }
+    parts.push_back(simulator.run(slices));
+  }
+  std::vector<rt::Tensor> outputs;
+  for (size_t o = 0; o < parts[0].size(); ++o) {
+    std::vector<rt::Tensor> pieces;
+    for (const std::vector<rt::Tensor> &part : parts)
+      pieces.push_back(part[o]);
+    outputs.push_back(rt::concat(pieces, 0));
+  }
+  return outputs;
+}
+
 int runVnbCommand(const std::string &path, const RunCommandOptions &options, int threads) {
   try {
     rtnpu::Program program = rtnpu::readVnbFile(path);
@@ -70,7 +118,7 @@ int runVnbCommand(const std::string &path, const RunCommandOptions &options, int
     if (threads != 1)
       pool = std::make_unique<rt::ThreadPool>(threads);
     rtnpu::Simulator simulator(std::move(program), pool.get());
-    std::vector<rt::Tensor> outputs = simulator.run(inputs);
+    std::vector<rt::Tensor> outputs = runBatches(simulator, inputs);
     if (options.outputs.size() > outputs.size())
       return fail(std::to_string(options.outputs.size()) + " --output files given, the program "
                   "has " + std::to_string(outputs.size()) + " outputs");
