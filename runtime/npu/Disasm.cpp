@@ -32,7 +32,8 @@ public:
   void params() {
     switch (cmd.opcode) {
     case Opcode::NnGemm:
-      return requant(0);
+      requant(0);
+      return table(has(0) ? 1 + 2 * size_t(word(0)) : 0);
     case Opcode::NnConv: {
       const uint32_t rank = has(0) ? word(0) : 0;
       out << " rank=" << rank << " group=" << text(1);
@@ -40,12 +41,13 @@ public:
       list("strides", 2 + rank, rank);
       list("pads", 2 + 2 * rank, 2 * rank);
       list("dilations", 2 + 4 * rank, rank);
-      return requant(2 + 5 * rank);
+      requant(2 + 5 * rank);
+      return table(has(2 + 5 * rank) ? 3 + 5 * rank + 2 * size_t(word(2 + 5 * rank)) : 0);
     }
     case Opcode::NnMatMul:
       out << " transpose_a=" << text(0) << " transpose_b=" << text(1) << " requant(" << text(2)
           << ", " << signedText(3) << ")";
-      return;
+      return table(4);
     case Opcode::NnAttention:
       out << " heads=" << text(0) << " score_scale=" << floatText(1)
           << " value_ratio=" << floatText(2);
@@ -92,6 +94,14 @@ private:
       out << " requant(" << text(first + 1) << ", " << signedText(first + 2) << ")";
     else
       out << " requant x" << word(first);
+  }
+  /// An NN output-stage table's words at `first` (when input slot 3 is set).
+  void table(size_t first) {
+    if (cmd.inputs[3] == kNone || !has(first + 4))
+      return;
+    out << " table_input(scale=" << floatText(first) << " zp=" << signedText(first + 1)
+        << " range=[" << signedText(first + 2) << ", " << signedText(first + 3)
+        << "] bits=" << text(first + 4) << ")";
   }
   void copies() {
     const uint32_t count = has(0) ? word(0) : 0;

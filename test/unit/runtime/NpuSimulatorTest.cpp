@@ -71,6 +71,37 @@ TEST_CASE("simulator GEMM equals qlinear", "[npu][sim]") {
   checkGemm(DType::I16, true);
 }
 
+TEST_CASE("simulator NN output-stage table equals the NN command then the lookup",
+          "[npu][sim]") {
+  // GEMM to an intermediate I8 quantisation (the 5 table words), then a
+  // 256-entry I16 table: y = table[qlinear(...) + 128].
+  const QuantSpec xs = spec(DType::I8, 3), mid = spec(DType::I8, -7, 0.05f),
+                  ys = spec(DType::I16, 0, 0.001f);
+  const Tensor x = randomQuantized({2, 3, 16}, DType::I8, 21);
+  const Tensor w = randomInts({8, 16}, DType::I8, -127, 127, 22);
+  const Tensor table = randomInts({256}, DType::I16, -30000, 30000, 23);
+  const std::vector<Requant> requant = requants(8, 1e-4, 1e-2, 24);
+  const Tensor stage = qlinear(x, w, std::nullopt, QDenseParams{xs, mid, requant}, nullptr);
+  Tensor want(DType::I16, stage.shape());
+  for (int64_t i = 0; i < stage.numel(); ++i)
+    want.data<int16_t>()[i] = table.data<int16_t>()[stage.data<int8_t>()[i] + 128];
+  NpuProgramBuilder builder;
+  const uint32_t xi = builder.input("x", DType::I8, x.shape(), xs);
+  const uint32_t wi = builder.weight("w", w), ti = builder.weight("table", table);
+  const uint32_t y = builder.output("y", DType::I16, want.shape(), ys);
+  std::vector<uint32_t> params = requantWords(requant);
+  for (uint32_t word : {npu::floatWord(mid.scale), uint32_t(mid.zeroPoint), uint32_t(mid.qmin),
+                        uint32_t(mid.qmax), 8u})
+    params.push_back(word);
+  builder.command(Opcode::NnGemm, Unit::Nn, {xi, wi, npu::kNone, ti}, y, params);
+  checkBitExact(runOne(builder.build(), {x}), want);
+
+  // The table words are checked: a 16-bit table input needs 65536 entries.
+  npu::Program bad = builder.build();
+  bad.params[bad.commands[0].paramsOffset + bad.commands[0].paramsCount - 1] = 16;
+  CHECK_THROWS_WITH(npu::validateProgram(bad), Catch::Contains("65536 entries"));
+}
+
 TEST_CASE("simulator grouped, padded 2-d conv equals qconv", "[npu][sim]") {
   const QuantSpec xs = spec(DType::I8, -4), ys = spec(DType::I8, 1, 0.2f);
   const Tensor x = randomQuantized({1, 4, 5, 5}, DType::I8, 5);

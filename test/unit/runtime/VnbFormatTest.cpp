@@ -126,6 +126,9 @@ TEST_CASE("the disassembly names every command and decodes params", "[npu][vnb]"
              Contains("nn_attention [attn] %0, %0, %0, %12 -> %13 heads=2 score_scale=0.125"));
   CHECK_THAT(text, Contains("copies=2 {in0 box=[4x8] src@0/[8,1] dst@0/[8,1]}"));
   CHECK_THAT(text, Contains("ppu.layer_norm axis=-1 eps=1e-06"));
+  CHECK_THAT(text, Contains("nn_matmul [mm] %0, %0, %14 -> %7 transpose_a=0 transpose_b=1 "
+                            "requant(1500000000, 4) table_input(scale=0.05 zp=-7 range=[-128, "
+                            "127] bits=8)"));
   CHECK_THAT(text, Contains("10 host end [] ->"));
 }
 

@@ -125,7 +125,10 @@ inline Program everyOpcodeProgram() {
   b.program.commands.back().sramScratchBytes = 4096;
   b.command(Opcode::NnConv, Unit::Nn, "conv", {convX, convWeight, none}, convOut,
             {2, 1, 2, 2, 2, 2, 0, 0, 0, 0, 1, 1, 1, 1100000000, 3});
-  b.command(Opcode::NnMatMul, Unit::Nn, "mm", {x, x}, mmOut, {0, 1, 1500000000, 4});
+  // With an output-stage table (slot 3) and its 5 words: scale, zero point, qmin, qmax, bits.
+  b.command(Opcode::NnMatMul, Unit::Nn, "mm", {x, x, none, table}, mmOut,
+            {0, 1, 1500000000, 4, floatWord(0.05f), static_cast<uint32_t>(-7),
+             static_cast<uint32_t>(-128), 127, 8});
   b.command(Opcode::NnAttention, Unit::Nn, "attn", {x, x, x, attnBias}, attnOut,
             {2, floatWord(0.125f), floatWord(0.5f)});
   b.command(Opcode::TpAdd, Unit::Tp, "add", {fcOut, fcOut}, addOut,
