@@ -37,8 +37,14 @@ Status Model::compileNpu(const NpuOptions &options, rt::npu::Program &program,
   planOptions.config = options.config;
   func.addPass(createPlanNpuMemory(planOptions));
   {
-    DiagnosticCollector diagnostics(impl_->context.get());
-    if (mlir::failed(pm.run(*lowered)))
+    // A failing pass would attach the whole function to its diagnostic.
+    mlir::MLIRContext *context = impl_->context.get();
+    bool printOp = context->shouldPrintOpOnDiagnostic();
+    context->printOpOnDiagnostic(false);
+    DiagnosticCollector diagnostics(context);
+    mlir::LogicalResult result = pm.run(*lowered);
+    context->printOpOnDiagnostic(printOp);
+    if (mlir::failed(result))
       return Status::error("lowering to the NPU failed:\n" + diagnostics.text());
   }
   if (loweredMlir) {

@@ -207,7 +207,8 @@ def LowerVitToNpu : Pass<"npu-lower", "mlir::func::FuncOp"> {
   }];
   let options = [
     Option<"useLuts", "luts", "bool", "true",
-           "Replace elementwise PPU ops on INT8 inputs by exact lookup tables">,
+           "Replace elementwise PPU ops on INT8 inputs by exact lookup tables (ops no "
+           "PPU kind computes, like Clip, are tables either way)">,
   ];
   let dependentDialects = ["vitc::npu::NpuDialect", "vitc::vit::VitDialect"];
 }

@@ -94,9 +94,17 @@ public:
       llvm::Expected<uint32_t> id = tensorOf(terminator->getOperand(i));
       if (!id)
         return id.takeError();
+      if (program_.tensors[*id].region != rtnpu::Region::Dram)
+        return fail("output " + std::to_string(i) + " is not in DRAM");
+      // A value returned twice, or an input returned as it is: a second tensor
+      // over the same bytes (the planner keeps them alive to the end).
+      if (program_.tensors[*id].outputIndex >= 0 || program_.tensors[*id].inputIndex >= 0) {
+        rtnpu::TensorDesc alias = program_.tensors[*id];
+        alias.inputIndex = alias.outputIndex = -1;
+        *id = static_cast<uint32_t>(program_.tensors.size());
+        program_.tensors.push_back(std::move(alias));
+      }
       rtnpu::TensorDesc &desc = program_.tensors[*id];
-      if (desc.outputIndex >= 0 || desc.inputIndex >= 0 || desc.region != rtnpu::Region::Dram)
-        return fail("output " + std::to_string(i) + " is an input, another output or not in DRAM");
       desc.outputIndex = static_cast<int32_t>(i);
       if (i < outputNames.size())
         desc.name = outputNames[i];

@@ -75,7 +75,7 @@ std::vector<rt::Tensor> runBatches(rtnpu::Simulator &simulator,
   int64_t batches = 1;
   if (descs.size() == inputs.size() && !inputs.empty() && inputs[0].rank() > 0 &&
       !descs[0]->shape.empty() && descs[0]->shape[0] > 0 &&
-      inputs[0].shape()[0] != descs[0]->shape[0] &&
+      inputs[0].shape()[0] > descs[0]->shape[0] &&
       inputs[0].shape()[0] % descs[0]->shape[0] == 0)
     batches = inputs[0].shape()[0] / descs[0]->shape[0];
   if (batches == 1)

@@ -25,9 +25,14 @@ template <typename OpT> bool fuseInto(OpT producer, npu::LutOp lut) {
   if (producer.getTable() || !producer.getOutput().hasOneUse())
     return false;
   Type before = producer.getOutput().getType().template cast<ShapedType>().getElementType();
-  if (Operation *table = lut.getTable().getDefiningOp())
-    table->moveBefore(producer);
-  producer.getTableMutable().assign(lut.getTable());
+  Value table = lut.getTable();
+  if (Operation *constant = table.getDefiningOp();
+      constant && !constant->isBeforeInBlock(producer)) {
+    // Another user may precede the producer: a copy of the constant, above it.
+    OpBuilder builder(producer);
+    table = builder.clone(*constant)->getResult(0);
+  }
+  producer.getTableMutable().assign(table);
   producer.setTableInputAttr(TypeAttr::get(before));
   producer.getOutput().setType(lut.getOutput().getType());
   lut.getOutput().replaceAllUsesWith(producer.getOutput());

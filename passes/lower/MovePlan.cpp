@@ -296,6 +296,11 @@ llvm::Expected<MovePlan> planMove(Operation *op, unsigned result, interp::BuildC
     return moveError(op, "the kernel did not move the element ids");
   const rt::Tensor &map = outputs[result];
   std::vector<int32_t> ids(map.data<int32_t>(), map.data<int32_t>() + map.numel());
+  if (map.numel() == 0) { // nothing to move: one empty box
+    plan.copies.assign(npu::kCopyWords, 0);
+    plan.copies[1] = 1;
+    return plan;
+  }
 
   // A reshape: one source, every element in place.
   bool identity = plan.sources.size() == 1 && map.numel() == numels[0];
@@ -313,7 +318,9 @@ llvm::Expected<MovePlan> planMove(Operation *op, unsigned result, interp::BuildC
     plan.copies.clear();
   }
   if (plan.sources.size() != 1)
-    return moveError(op, "a move of several inputs that is not a few strided boxes");
+    return moveError(op, static_cast<int64_t>(shape.size()) > npu::kCopyRank
+                             ? "a move of several inputs with an output of rank > 6"
+                             : "a move of several inputs that is not a few strided boxes");
   plan.gather = std::move(ids);
   return plan;
 }

@@ -73,7 +73,8 @@ PpuCommand reduceCommand(ReduceOpT op, rtnpu::PpuReduce kind) {
 
 } // namespace
 
-std::optional<PpuCommand> ppuCommandOf(Operation *op, interp::BuildContext &ctx) {
+std::optional<PpuCommand> ppuCommandOf(Operation *op, interp::BuildContext &ctx,
+                                       std::string &why) {
   PpuCommand command;
   if (isa<quant::QuantizeCastOp, quant::DequantizeCastOp>(op)) {
     command.words = {word(rtnpu::PpuKind::Identity)};
@@ -129,6 +130,26 @@ std::optional<PpuCommand> ppuCommandOf(Operation *op, interp::BuildContext &ctx)
     return reduceCommand(max, rtnpu::PpuReduce::Max);
   if (auto min = dyn_cast<vit::ReduceMinOp>(op))
     return reduceCommand(min, rtnpu::PpuReduce::Min);
+  if (auto sum = dyn_cast<vit::ReduceSumOp>(op)) {
+    std::vector<int64_t> axes;
+    if (sum.getAxes()) {
+      const rt::Tensor *constant = ctx.constant(sum.getAxes());
+      if (!constant) {
+        why = "its axes are not a constant";
+        return std::nullopt;
+      }
+      axes = constant->toInt64Vector();
+    } else if (sum.getNoopWithEmptyAxes() != 0) {
+      why = "noop_with_empty_axes without axes (an identity) is not lowered";
+      return std::nullopt;
+    }
+    command.words = {word(rtnpu::PpuKind::Reduce), static_cast<int32_t>(rtnpu::PpuReduce::Sum),
+                     sum.getKeepdims() != 0 ? 1 : 0, static_cast<int32_t>(axes.size())};
+    for (int64_t axis : axes)
+      command.words.push_back(static_cast<int32_t>(axis));
+    command.inputs = {sum.getInput()};
+    return command;
+  }
   if (auto pool = dyn_cast<vit::GlobalAveragePoolOp>(op)) {
     command.words = {word(rtnpu::PpuKind::GlobalAveragePool)};
     command.inputs = {pool.getInput()};
@@ -139,8 +160,11 @@ std::optional<PpuCommand> ppuCommandOf(Operation *op, interp::BuildContext &ctx)
     int32_t mode = pad.getMode() == "constant" ? 0 : pad.getMode() == "reflect" ? 1
                    : pad.getMode() == "edge"   ? 2
                                                : -1;
-    if (!pads || mode < 0)
+    if (!pads || mode < 0) {
+      why = !pads ? "its pads are not a constant" : "pad mode '" + pad.getMode().str() +
+                                                          "' is not supported";
       return std::nullopt;
+    }
     command.words = {word(rtnpu::PpuKind::Pad), mode, static_cast<int32_t>(pads->numel())};
     for (int64_t value : pads->toInt64Vector())
       command.words.push_back(static_cast<int32_t>(value));

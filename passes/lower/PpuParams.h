@@ -23,9 +23,10 @@ struct PpuCommand {
   bool unaryElementwise = false;
 };
 
-/// std::nullopt when no PPU kind computes the op (or its constant operands
-/// are not constants known to `ctx`).
-std::optional<PpuCommand> ppuCommandOf(mlir::Operation *op, interp::BuildContext &ctx);
+/// std::nullopt when no PPU kind computes the op; `why` then says why when
+/// there is more to say than that (a non-constant operand, a mode).
+std::optional<PpuCommand> ppuCommandOf(mlir::Operation *op, interp::BuildContext &ctx,
+                                       std::string &why);
 
 } // namespace vitc::lower
 

@@ -69,6 +69,8 @@ std::vector<int64_t> candidates(int64_t dim, int64_t floor, int64_t align) {
 /// (weights stream behind compute), then the largest tile.
 Tile tileProduct(int64_t m, int64_t n, int64_t k, int64_t xBytes, int64_t wBytes,
                  int64_t yBytes, int64_t budget) {
+  if (m <= 0 || n <= 0 || k <= 0) // nothing to compute: untiled
+    return Tile{};
   const int64_t weight = n * k * wBytes, input = m * k * xBytes;
   Tile best;
   int64_t bestTraffic = -1;
@@ -159,7 +161,7 @@ private:
       auto a = matmul.getLhs().getType().cast<ShapedType>();
       auto y = matmul.getOutput().getType().cast<ShapedType>();
       int64_t k = matmul.getTransposeLhs() ? a.getDimSize(a.getRank() - 2) : a.getShape().back();
-      int64_t n = y.getShape().back();
+      int64_t n = y.getRank() ? y.getShape().back() : 1;
       int64_t m = y.getNumElements() / std::max<int64_t>(n, 1);
       return tileProduct(m, n, k, bytesOf(matmul.getLhs()), bytesOf(matmul.getRhs()),
                          bytesOf(matmul.getOutput()), budget);

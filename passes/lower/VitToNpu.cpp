@@ -24,6 +24,8 @@
 
 #include "vitc/rt/npu/Program.h"
 
+#include <algorithm>
+
 namespace vitc {
 #define GEN_PASS_DEF_LOWERVITTONPU
 #include "passes/Passes.h.inc"
@@ -45,6 +47,18 @@ bool hostOnly(const lower::PpuCommand &command) {
     return command.words[1] == static_cast<int32_t>(rtnpu::PpuBinary::Pow);
   auto unary = static_cast<rtnpu::PpuUnary>(command.words[1]);
   return unary == rtnpu::PpuUnary::Sin || unary == rtnpu::PpuUnary::Cos;
+}
+
+/// "node 'NAME'" for an ONNX node, else the location as MLIR prints it.
+std::string where(Location loc) {
+  if (auto fused = loc.dyn_cast<FusedLoc>())
+    loc = fused.getLocations().front();
+  if (auto name = loc.dyn_cast<NameLoc>())
+    return "node '" + name.getName().str() + "'";
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << loc;
+  return os.str();
 }
 
 Value integerConstant(OpBuilder &b, Location loc, const rt::Tensor &tensor, StringRef name) {
@@ -92,10 +106,8 @@ public:
       std::string why;
       std::optional<SmallVector<Value>> results = lower(&op, b, ctx, why);
       if (!results) {
-        std::string text;
-        llvm::raw_string_ostream os(text);
-        os << op.getName() << " at " << op.getLoc() << ": " << why;
-        failures.push_back(os.str());
+        failures.push_back(op.getName().getStringRef().str() + " at " + where(op.getLoc()) +
+                           ": " + why);
         continue;
       }
       op.replaceAllUsesWith(*results);
@@ -192,7 +204,8 @@ private:
   std::optional<SmallVector<Value>> lowerMove(Operation *op, OpBuilder &b,
                                               interp::BuildContext &ctx, std::string &why) {
     SmallVector<Value> results;
-    bool same = interp::sameParameters(op);
+    // Integers move unchanged when no quantisation changes (or none exists).
+    bool same = interp::sameParameters(op) || !interp::hasQuantizedTypes(op);
     for (unsigned r = 0; r < op->getNumResults(); ++r) {
       llvm::Expected<lower::MovePlan> plan = lower::planMove(op, r, ctx);
       if (!plan) {
@@ -203,16 +216,15 @@ private:
       SmallVector<Value> sources;
       for (unsigned s : plan->sources)
         sources.push_back(op->getOperand(s));
+      int64_t numel = type.cast<ShapedType>().getNumElements();
       if (plan->view && same) {
         results.push_back(b.create<npu::ViewOp>(op->getLoc(), type, sources[0]));
       } else if (plan->view) {
         // Only the quantisation changes: one whole-tensor copy converts it.
-        auto shape = type.cast<ShapedType>();
-        std::vector<int64_t> copy = {0, 1, shape.getNumElements(), 1, 1, 1, 1, 1, 0, 1, 0, 0, 0,
-                                     0, 0, 0, 1, 0, 0, 0, 0, 0};
-        results.push_back(b.create<npu::CopyOp>(op->getLoc(), type, sources, copy));
+        results.push_back(
+            b.create<npu::CopyOp>(op->getLoc(), type, sources[0], wholeCopy(0, numel)));
       } else if (!plan->copies.empty()) {
-        results.push_back(b.create<npu::CopyOp>(op->getLoc(), type, sources, plan->copies));
+        results.push_back(copyFromSources(b, op->getLoc(), type, sources, plan->copies));
       } else {
         rt::Tensor index = rt::Tensor::fromVector<int32_t>(
             {static_cast<int64_t>(plan->gather.size())}, plan->gather);
@@ -223,15 +235,73 @@ private:
     return results;
   }
 
+  /// The copy words of a whole tensor of `numel` elements from input slot `source`.
+  static std::vector<int64_t> wholeCopy(int64_t source, int64_t numel) {
+    std::vector<int64_t> words(npu::kCopyWords, 0);
+    words[0] = source;
+    words[1] = 1;
+    std::fill(words.begin() + 2, words.begin() + 8, 1);
+    words[2] = numel;
+    words[9] = 1;  // source stride
+    words[16] = 1; // destination stride
+    return words;
+  }
+
+  /// npu.copy of `copies` (sources named by position in `sources`). Repeated
+  /// sources share an input slot; more distinct sources than a command takes
+  /// are copied in stages, each stage copying the previous one whole first.
+  Value copyFromSources(OpBuilder &b, Location loc, Type type, ArrayRef<Value> sources,
+                        std::vector<int64_t> copies) {
+    SmallVector<Value> unique;
+    for (size_t c = 0; c < copies.size(); c += npu::kCopyWords) {
+      Value source = sources[copies[c]];
+      auto it = llvm::find(unique, source);
+      copies[c] = it - unique.begin();
+      if (it == unique.end())
+        unique.push_back(source);
+    }
+    const int64_t slots = rt::npu::kMaxInputs;
+    Value previous;
+    for (int64_t first = 0; first < static_cast<int64_t>(unique.size());) {
+      SmallVector<Value> inputs;
+      std::vector<int64_t> stage;
+      if (previous) {
+        inputs.push_back(previous);
+        stage = wholeCopy(0, type.cast<ShapedType>().getNumElements());
+      }
+      int64_t last = std::min<int64_t>(unique.size(), first + slots - inputs.size());
+      for (int64_t u = first; u < last; ++u)
+        inputs.push_back(unique[u]);
+      for (size_t c = 0; c < copies.size(); c += npu::kCopyWords)
+        if (copies[c] >= first && copies[c] < last) {
+          stage.insert(stage.end(), copies.begin() + c, copies.begin() + c + npu::kCopyWords);
+          stage[stage.size() - npu::kCopyWords] = copies[c] - first + (previous ? 1 : 0);
+        }
+      previous = b.create<npu::CopyOp>(loc, type, inputs, stage);
+      first = last;
+    }
+    return previous;
+  }
+
   std::optional<SmallVector<Value>> lowerPpu(Operation *op, OpBuilder &b,
                                              interp::BuildContext &ctx, std::string &why) {
     if (op->getNumResults() != 1) {
       why = "no NPU command computes an op with several results";
       return std::nullopt;
     }
-    std::optional<lower::PpuCommand> command = lower::ppuCommandOf(op, ctx);
+    bool quantized = interp::hasQuantizedTypes(op);
+    std::optional<lower::PpuCommand> command = lower::ppuCommandOf(op, ctx, why);
+    // Elementwise on one INT8 input (Clip's bounds are constants): a table --
+    // without `luts` only for ops no PPU kind computes.
+    bool elementwise = command ? command->unaryElementwise : isa<vit::ClipOp>(op);
+    if (quantized && (useLuts || !command) && elementwise)
+      if (std::optional<Value> lut = lowerLut(op, b, ctx))
+        return SmallVector<Value>{*lut};
     if (!command) {
-      why = "no NPU unit or host command implements it";
+      if (why.empty())
+        why = quantized ? "no NPU unit or host command implements it"
+                        : "no NPU unit or host command implements it in fp32 (values "
+                          "without a calibrated range stay fp32)";
       return std::nullopt;
     }
     for (Value input : command->inputs) {
@@ -241,10 +311,6 @@ private:
         return std::nullopt;
       }
     }
-    bool quantized = interp::hasQuantizedTypes(op);
-    if (quantized && useLuts && command->unaryElementwise)
-      if (std::optional<Value> lut = lowerLut(op, b, ctx))
-        return SmallVector<Value>{*lut};
     Type type = op->getResult(0).getType();
     StringAttr source = b.getStringAttr(op->getName().getStringRef());
     bool host = !quantized || hostOnly(*command);
@@ -270,6 +336,12 @@ private:
       all[v] = static_cast<int8_t>(v - 128);
     rt::Tensor values = rt::Tensor::fromVector<int8_t>({256}, all);
     std::vector<const rt::Tensor *> in{&values};
+    for (Value operand : op->getOperands().drop_front()) { // e.g. Clip's bounds
+      const rt::Tensor *constant = ctx.constant(operand);
+      if (!constant || constant->numel() != 1) // a per-value function needs scalars
+        return std::nullopt;
+      in.push_back(constant);
+    }
     std::vector<rt::Tensor> table = (**kernel)(in);
     Value constant = integerConstant(b, op->getLoc(), table[0], "lut");
     return b.create<npu::LutOp>(op->getLoc(), op->getResult(0).getType(), op->getOperand(0),

@@ -14,6 +14,7 @@
 #include "vitc/rt/Error.h"
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 namespace vitc::rt::npu {
@@ -250,6 +251,9 @@ Program readVnb(const uint8_t *data, size_t size, const std::string &sourceName)
 }
 
 Program readVnbFile(const std::string &path) {
+  std::error_code error;
+  if (std::filesystem::exists(path, error) && !std::filesystem::is_regular_file(path, error))
+    throw Error(path + ": not a regular file");
   std::ifstream file(path, std::ios::binary | std::ios::ate);
   if (!file)
     throw Error(path + ": cannot open the file");

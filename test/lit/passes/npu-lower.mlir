@@ -6,8 +6,9 @@
 // 0.25 for channel 1 (shift 1). GELU on an INT8 input becomes a 256-entry table
 // (entry 0: q = -128, x = 0.25 * (-128 + 10) -> GELU ~ 0 -> the zero point -100 =
 // 0x9C). The reshape is a view (no command); the transpose one strided copy
-// (source strides [0, 1, 8] over the output box [1, 8, 2]); the concat one copy
-// per input, the second at element offset 2 of each output row of 4.
+// (source strides [0, 1, 8] over the output box [1, 8, 2]); the concat of the
+// transpose with itself one copy per operand from one input slot, the second at
+// element offset 2 of each output row of 4.
 // CHECK-LABEL: func.func @linear_gelu_move
 // CHECK: %[[X:.*]] = npu.ppu %arg0 {params = array<i32: 11>, source = "quant.qcast"}
 // CHECK: %[[L:.*]] = npu.gemm %[[X]], %{{.*}} bias %{{.*}} {multipliers = array<i32: 1073741824, 1073741824, 1073741824, 1073741824>, shifts = array<i32: 0, 1, 0, 0>}
@@ -15,7 +16,7 @@
 // CHECK: %[[G:.*]] = npu.lut %[[L]], %[[T]] : (tensor<1x4x4x!quant.uniform<i8:f32, 2.500000e-01:-10>>, tensor<256xi8>) -> tensor<1x4x4x!quant.uniform<i8:f32, 1.250000e-01:-100>>
 // CHECK: %[[R:.*]] = npu.view %[[G]] : {{.*}} -> tensor<1x2x8x
 // CHECK: %[[P:.*]] = npu.copy %[[R]] {copies = array<i64: 0, 3, 1, 8, 2, 1, 1, 1, 0, 0, 1, 8, 0, 0, 0, 0, 16, 2, 1, 0, 0, 0>}
-// CHECK: %[[C:.*]] = npu.copy %[[P]], %[[P]] {copies = array<i64: 0, 3, 1, 8, 2, 1, 1, 1, 0, 0, 2, 1, 0, 0, 0, 0, 32, 4, 1, 0, 0, 0, 1, 3, 1, 8, 2, 1, 1, 1, 0, 0, 2, 1, 0, 0, 0, 2, 32, 4, 1, 0, 0, 0>}
+// CHECK: %[[C:.*]] = npu.copy %[[P]] {copies = array<i64: 0, 3, 1, 8, 2, 1, 1, 1, 0, 0, 2, 1, 0, 0, 0, 0, 32, 4, 1, 0, 0, 0, 0, 3, 1, 8, 2, 1, 1, 1, 0, 0, 2, 1, 0, 0, 0, 2, 32, 4, 1, 0, 0, 0>}
 // CHECK: %[[O:.*]] = npu.ppu %[[C]] {params = array<i32: 11>, source = "quant.dcast"}
 // CHECK: return %[[O]]
 // CHECK-NOT: vit.linear
@@ -77,4 +78,35 @@ func.func @host(%x: tensor<1x8xf32>, %q: tensor<1x8x!a>) -> (tensor<1x8xf32>, te
   %s = vit.sin %x : (tensor<1x8xf32>) -> tensor<1x8xf32>
   %c = vit.cos %q : (tensor<1x8x!a>) -> tensor<1x8x!a>
   return %s, %c : tensor<1x8xf32>, tensor<1x8x!a>
+}
+
+// -----
+
+// A concat of 7 inputs, 5 distinct: repeated inputs share a slot; past 4 slots
+// a second stage copies the first stage whole, then the rest (%e at offset 8).
+// Clip on INT8 (ReLU6) is a table: q >= 0 gives 0.5 q clipped to 6 at scale
+// 0.25, so entry 128 + q = 2q up to 24 (0x18). ReduceSum with constant axes is
+// PPU kind 8 (reduce), op 2 (sum), keepdims 1, axes [1]. An empty slice is one
+// empty box.
+// CHECK-LABEL: func.func @edges
+// CHECK: %[[S1:.*]] = npu.copy %arg0, %arg1, %arg2, %arg3 {copies = array<i64: 0, 2, 1, 2, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 14, 1, 0, 0, 0, 0, 1, 2, 1, 2, {{.*}}, 0, 2, 1, 2, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 10, 14, 1, 0, 0, 0, 0, 1, 2, 1, 2, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 12, 14, 1, 0, 0, 0, 0>}
+// CHECK: npu.copy %[[S1]], %arg4 {copies = array<i64: 0, 1, 14, 1, 1, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 2, 1, 2, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 8, 14, 1, 0, 0, 0, 0>}
+// CHECK: npu.lut %arg0
+// CHECK: npu.ppu %arg0 {params = array<i32: 8, 2, 1, 1, 1>, source = "vit.reduce_sum"}
+// CHECK: npu.copy %arg1 {copies = array<i64: 0, 1, 0, {{(0, )+}}0>}
+// CHECK: lut: "0x400000000000{{(00)+}}020406080A0C0E1012141618181818
+!q = !quant.uniform<i8:f32, 0.5>
+!r = !quant.uniform<i8:f32, 0.25>
+func.func @edges(%a: tensor<1x2x!q>, %b: tensor<1x2x!q>, %c: tensor<1x2x!q>, %d: tensor<1x2x!q>, %e: tensor<1x2x!q>) -> (tensor<1x14x!q>, tensor<1x2x!r>, tensor<1x1x!q>, tensor<1x0x!q>) {
+  %cat = vit.concat %a, %b, %c, %d, %e, %a, %b {axis = 1 : i64} : (tensor<1x2x!q>, tensor<1x2x!q>, tensor<1x2x!q>, tensor<1x2x!q>, tensor<1x2x!q>, tensor<1x2x!q>, tensor<1x2x!q>) -> tensor<1x14x!q>
+  %lo = vit.constant dense<0.0> : tensor<f32>
+  %hi = vit.constant dense<6.0> : tensor<f32>
+  %clip = vit.clip %a min %lo max %hi : (tensor<1x2x!q>, tensor<f32>, tensor<f32>) -> tensor<1x2x!r>
+  %axes = vit.constant dense<[1]> : tensor<1xi64>
+  %sum = vit.reduce_sum %a axes %axes : (tensor<1x2x!q>, tensor<1xi64>) -> tensor<1x1x!q>
+  %s0 = vit.constant dense<[1]> : tensor<1xi64>
+  %s1 = vit.constant dense<[1]> : tensor<1xi64>
+  %ax = vit.constant dense<[1]> : tensor<1xi64>
+  %empty = vit.slice %b, %s0, %s1 axes %ax : (tensor<1x2x!q>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<1x0x!q>
+  return %cat, %clip, %sum, %empty : tensor<1x14x!q>, tensor<1x2x!r>, tensor<1x1x!q>, tensor<1x0x!q>
 }

@@ -262,5 +262,6 @@ TEST_CASE("writeVnbFile writes atomically and leaves nothing behind on failure",
   CHECK_FALSE(fs::exists(missing));
   CHECK_FALSE(fs::exists(missing + ".tmp"));
   CHECK_THROWS_WITH(readVnbFile(missing), Contains("cannot open"));
+  CHECK_THROWS_WITH(readVnbFile(dir.string()), Contains("not a regular file"));
   fs::remove_all(dir);
 }
