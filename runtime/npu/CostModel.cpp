@@ -14,7 +14,7 @@
 //   "weight". Compute = sum over tiles (tm, tn, tk; edge tiles smaller) of
 //   ceil(tile MACs / P). Traffic: the weight is read once when its decoded
 //   bytes fit B, else ceil(M / tm) times; the activation once when it fits B,
-//   else ceil(N / tn) times; bias and output once.
+//   else ceil(N / tn) times; bias, an output-stage table and output once.
 //   Attention q [B, Nq, H*D], k [B, Nk, H*D], v [B, Nk, H*Dv]: MACs
 //   B*Nq*Nk*H*(D + Dv); per batch and query-row tile, Q.K^T at the q/k
 //   precision plus P.V at the INT16 rate. Its exponentials (B*H*Nq*Nk, two
@@ -276,6 +276,11 @@ LayerCost CommandCost::estimate() {
       elements = std::max(elements, numel(id));
     elementwise(elements * passes, static_cast<uint64_t>(config_.ppuElementsPerCycle));
   }
+  // An NN output-stage table (slot 3) is read once, whole.
+  if ((command_.opcode == Opcode::NnGemm || command_.opcode == Opcode::NnConv ||
+       command_.opcode == Opcode::NnMatMul) &&
+      command_.unit != Unit::Host)
+    read(command_.inputs[3], 1);
   for (uint32_t id : command_.outputs)
     layer_.dramWriteBytes += dramBytes(id);
   const uint64_t bandwidth = static_cast<uint64_t>(config_.dramBytesPerCycle);
