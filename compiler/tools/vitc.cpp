@@ -80,7 +80,8 @@ int main(int argc, char **argv) {
   app.add_flag("--no-luts", compile.noLuts,
                "Keep elementwise ops on the PPU instead of exact INT8 lookup tables");
 
-  CLI::App *run = app.add_subcommand("run", "Run a model on the interpreter with .npy inputs");
+  CLI::App *run = app.add_subcommand(
+      "run", "Run a model on the interpreter (MODEL.onnx) or the NPU simulator (MODEL.vnb)");
   ModelOptions runModel;
   RunCommandOptions runOptions;
   addModelOptions(*run, runModel);
