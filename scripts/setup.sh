@@ -13,6 +13,7 @@ PACKAGES="
   libonnx-dev libprotobuf-dev protobuf-compiler
   libcli11-dev nlohmann-json3-dev catch2 libbenchmark-dev libstb-dev dataset-fashion-mnist
   python3 python3-numpy python3-onnx python3-torch libopenblas0-pthread
+  clang-16 libfuzzer-16-dev
 "
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   PACKAGES="$PACKAGES nodejs npm"
