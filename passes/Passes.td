@@ -228,10 +228,11 @@ def TileNpu : Pass<"npu-tile", "mlir::func::FuncOp"> {
   let description = [{
     Sets `npu.tile` = array<i64: rows, cols, depth> and `npu.scratch` (SRAM
     bytes of the double-buffered tile buffers) on every npu op with a
-    command. GEMM/Conv tiles split the output channels so weight tiles
-    stream while the previous tile computes, and split the reduction only
-    when one channel tile's weights do not fit; attention tiles the query
-    rows. The scratch of any command stays within `scratch-fraction` of the
+    command. GEMM/Conv/MatMul tiles are the halvings of rows, output
+    channels and reduction that fit and move the fewest DRAM bytes, then
+    have >= 4 channel tiles (weights stream while the previous tile
+    computes); attention tiles the query rows; TP and PPU commands stream rows in tiles of about 16 KiB. The
+    scratch of any command stays within `scratch-fraction` of the
     config's SRAM (`config`: a preset name or a JSON file).
   }];
   let options = [

@@ -12,8 +12,8 @@
 //   channel tile when K is split unless they fit B), then with >= 4 channel
 //   tiles so weights stream behind compute, then the largest.
 //   Attention: query rows in tiles (>= 4 tiles), K and V resident.
-//   TP/PPU: rows of the innermost dim, >= 4 tiles, input and output tiles
-//   double-buffered.
+//   TP/PPU: rows of the innermost dim, about 16 KiB of inputs and output per
+//   tile and >= 4 tiles, double-buffered.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/npu/NpuOps.h"
@@ -103,6 +103,9 @@ Tile tileProduct(int64_t m, int64_t n, int64_t k, int64_t xBytes, int64_t wBytes
   return best;
 }
 
+/// Bytes of one TP/PPU tile (inputs and output of its rows).
+constexpr int64_t kStreamTileBytes = 16 * 1024;
+
 /// Rows of the innermost dim for elementwise-like commands.
 Tile tileRows(Operation *op, int64_t budget) {
   auto type = op->getResult(0).getType().cast<ShapedType>();
@@ -112,7 +115,11 @@ Tile tileRows(Operation *op, int64_t budget) {
   for (Value operand : op->getOperands())
     rowBytes += inner * bytesOf(operand);
   rowBytes += inner * bytesOf(op->getResult(0));
-  Tile t{std::max<int64_t>(1, ceilDiv(rows, 4)), 0, 0, 0};
+  // Streaming tiles of about kStreamTileBytes (at least 4 tiles): the first
+  // tile's load is the only one not hidden behind compute.
+  Tile t{std::clamp<int64_t>(kStreamTileBytes / std::max<int64_t>(rowBytes, 1), 1,
+                             std::max<int64_t>(1, ceilDiv(rows, 4))),
+         0, 0, 0};
   while (t.rows > 1 && 2 * t.rows * rowBytes > budget)
     t.rows = ceilDiv(t.rows, 2);
   t.scratch = 2 * t.rows * rowBytes;

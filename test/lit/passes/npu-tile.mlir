@@ -19,9 +19,10 @@
 // halved to 25 so that 2 tiles of 3 heads x 197 int32 scores plus a q and an
 // output row (2748 bytes per row) fit: 75648 + 2*25*2748 = 213048.
 // CHECK: npu.attention {{.*}}npu.scratch = 213048 : i64, npu.tile = array<i64: 25, 0, 0>
-// PPU: rows of 192 in ceil(197/4) = 50, input, f32 scale and output double-buffered:
-// 2 * 50 * (192 + 768 + 192) = 115200.
-// CHECK: npu.ppu {{.*}}npu.scratch = 115200 : i64, npu.tile = array<i64: 50, 0, 0>
+// PPU: rows of 192 in tiles of about 16 KiB: a row of input, f32 scale and
+// output is 192 + 768 + 192 = 1152 bytes, so 16384 / 1152 = 14 rows, double-buffered:
+// 2 * 14 * 1152 = 32256.
+// CHECK: npu.ppu {{.*}}npu.scratch = 32256 : i64, npu.tile = array<i64: 14, 0, 0>
 !q = !quant.uniform<i8:f32, 0.5>
 func.func @tiles(%x: tensor<1x197x192x!q>, %big: tensor<1x1024x1024x!q>, %k: tensor<1x197x192x!q>) -> (tensor<1x197x768x!q>, tensor<1x1024x4096x!q>, tensor<1x197x192x!q>, tensor<1x197x192x!q>) {
   %w = vit.constant dense<1> : tensor<768x192xi8>
