@@ -10,7 +10,7 @@
 #include "compiler/interpreter/Interpreter.h"
 #include "compiler/interpreter/Kernels.h"
 
-#include "vitc/rt/kernels/DataMovement.h"
+#include "vitc/rt/Batches.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
@@ -172,26 +172,6 @@ Status Model::Impl::runOnce(const std::vector<rt::Tensor> &inputs,
 
 /// How many model-sized batches `inputs` hold: k when every input's leading
 /// dim is k times the model's static one (and the rest agree), else 1.
-static int64_t batchMultiple(const std::vector<rt::Tensor> &inputs,
-                             const std::vector<TensorInfo> &infos) {
-  int64_t multiple = 0;
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    const rt::Shape &shape = inputs[i].shape();
-    const std::vector<int64_t> &expected = infos[i].shape;
-    if (shape.size() != expected.size() || shape.empty() || expected[0] <= 0 ||
-        shape[0] % expected[0] != 0)
-      return 1;
-    for (size_t d = 1; d < shape.size(); ++d)
-      if (expected[d] >= 0 && expected[d] != shape[d])
-        return 1;
-    int64_t k = shape[0] / expected[0];
-    if (multiple != 0 && k != multiple)
-      return 1;
-    multiple = k;
-  }
-  return multiple == 0 ? 1 : multiple;
-}
-
 Status Model::run(const std::vector<rt::Tensor> &inputs, std::vector<rt::Tensor> &outputs,
                   const RunOptions &options) {
   if (!impl_->module)
@@ -203,29 +183,25 @@ Status Model::run(const std::vector<rt::Tensor> &inputs, std::vector<rt::Tensor>
   if (inputs.size() != infos.size())
     return Status::error("the model takes " + std::to_string(infos.size()) + " inputs, got " +
                          std::to_string(inputs.size()));
-  int64_t batches = batchMultiple(inputs, infos);
+  std::vector<rt::Shape> shapes;
+  for (const TensorInfo &info : infos)
+    shapes.push_back(info.shape);
+  int64_t batches = rt::batchMultiple(inputs, shapes);
   if (batches <= 1)
     return impl_->runOnce(inputs, outputs, options.floatReference);
 
   // Run each model-sized slice, then concatenate the outputs along dim 0.
-  std::vector<std::vector<rt::Tensor>> perOutput;
   try {
+    std::vector<std::vector<rt::Tensor>> perBatch;
     for (int64_t b = 0; b < batches; ++b) {
-      std::vector<rt::Tensor> slice;
-      for (size_t i = 0; i < inputs.size(); ++i) {
-        int64_t size = infos[i].shape[0];
-        slice.push_back(rt::slice(inputs[i], {b * size}, {(b + 1) * size}, {0}, {}));
-      }
       std::vector<rt::Tensor> results;
-      if (Status status = impl_->runOnce(slice, results, options.floatReference); !status.ok())
+      if (Status status =
+              impl_->runOnce(rt::batchSlice(inputs, shapes, b), results, options.floatReference);
+          !status.ok())
         return Status::error("batch " + std::to_string(b) + ": " + status.message());
-      perOutput.resize(results.size());
-      for (size_t o = 0; o < results.size(); ++o)
-        perOutput[o].push_back(std::move(results[o]));
+      perBatch.push_back(std::move(results));
     }
-    outputs.clear();
-    for (const auto &parts : perOutput)
-      outputs.push_back(rt::concat(parts, 0));
+    outputs = rt::concatBatches(perBatch);
   } catch (const std::exception &e) {
     return Status::error(std::string("cannot batch the inputs: ") + e.what());
   }

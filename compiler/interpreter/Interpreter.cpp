@@ -41,6 +41,24 @@ const KernelRegistry &kernelRegistry() {
   return instance;
 }
 
+llvm::Expected<std::vector<rt::Tensor>> evaluateOp(Operation *op, BuildContext &ctx,
+                                                   const std::vector<rt::Tensor> &inputs) {
+  const KernelBuilder *builder = kernelRegistry().find(op);
+  if (!builder)
+    return kernelError(op, "no kernel for this op");
+  llvm::Expected<KernelFn> kernel = (*builder)(op, ctx);
+  if (!kernel)
+    return kernel.takeError();
+  std::vector<const rt::Tensor *> pointers;
+  for (const rt::Tensor &t : inputs)
+    pointers.push_back(&t);
+  try {
+    return (*kernel)(pointers);
+  } catch (const std::exception &e) {
+    return kernelError(op, e.what());
+  }
+}
+
 namespace {
 struct Step {
   Operation *op;

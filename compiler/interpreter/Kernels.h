@@ -81,6 +81,12 @@ void addAttentionKernels(KernelRegistry &registry);
 rt::Tensor dequantizeAs(const rt::Tensor &quantized, mlir::Type elementType,
                         rt::ThreadPool *pool);
 
+/// Builds `op`'s fp32 kernel and runs it once on `inputs` (constant-folding
+/// and lowering passes evaluate ops this way); a missing kernel, a build
+/// error or a kernel exception becomes the error.
+llvm::Expected<std::vector<rt::Tensor>> evaluateOp(mlir::Operation *op, BuildContext &ctx,
+                                                   const std::vector<rt::Tensor> &inputs);
+
 /// The runtime attributes of a vit.conv (auto_pad parsed, defaults kept).
 llvm::Expected<rt::ConvAttrs> convAttrsOf(mlir::Operation *conv);
 

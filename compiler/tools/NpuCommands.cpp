@@ -7,8 +7,8 @@
 #include "CliSupport.h"
 #include "Commands.h"
 
+#include "vitc/rt/Batches.h"
 #include "vitc/rt/Npy.h"
-#include "vitc/rt/kernels/DataMovement.h"
 #include "vitc/rt/npu/Format.h"
 #include "vitc/rt/npu/Simulator.h"
 
@@ -63,49 +63,22 @@ int compileNpuCommand(const Model &model, const CompileOptions &options) {
 }
 
 /// Runs `simulator` on inputs whose leading dimension is k times the
-/// program's (the same k for all): k runs on slices, outputs concatenated.
+/// program's: k runs on slices, outputs concatenated.
 std::vector<rt::Tensor> runBatches(rtnpu::Simulator &simulator,
                                    const std::vector<rt::Tensor> &inputs) {
-  std::vector<const rtnpu::TensorDesc *> descs;
+  std::vector<rt::Shape> shapes;
   for (const rtnpu::TensorDesc &desc : simulator.program().tensors)
     if (desc.inputIndex >= 0) {
-      descs.resize(std::max<size_t>(descs.size(), desc.inputIndex + 1));
-      descs[desc.inputIndex] = &desc;
+      shapes.resize(std::max<size_t>(shapes.size(), desc.inputIndex + 1));
+      shapes[desc.inputIndex] = desc.shape;
     }
-  int64_t batches = 1;
-  if (descs.size() == inputs.size() && !inputs.empty() && inputs[0].rank() > 0 &&
-      !descs[0]->shape.empty() && descs[0]->shape[0] > 0 &&
-      inputs[0].shape()[0] > descs[0]->shape[0] &&
-      inputs[0].shape()[0] % descs[0]->shape[0] == 0)
-    batches = inputs[0].shape()[0] / descs[0]->shape[0];
-  if (batches == 1)
+  int64_t batches = rt::batchMultiple(inputs, shapes);
+  if (batches <= 1)
     return simulator.run(inputs);
-  std::vector<std::vector<rt::Tensor>> parts;
-  for (int64_t b = 0; b < batches; ++b) {
-    std::vector<rt::Tensor> slices;
-    for (size_t i = 0; i < inputs.size(); ++i) {
-      const rt::Tensor &x = inputs[i];
-      int64_t rows = descs[i]->shape.empty() ? 0 : descs[i]->shape[0];
-      if (x.rank() == 0 || x.shape()[0] != rows * batches)
-        throw rt::Error("input " + std::to_string(i) + " is " + rt::shapeToString(x.shape()) +
-                        ": every input needs " + std::to_string(batches) +
-                        " times the program's batch");
-      rt::Shape shape = x.shape();
-      shape[0] = rows;
-      size_t bytes = x.byteSize() / batches;
-      slices.push_back(rt::Tensor::view(
-          x.dtype(), shape, static_cast<const uint8_t *>(x.raw()) + b * bytes));
-    }
-    parts.push_back(simulator.run(slices));
-  }
-  std::vector<rt::Tensor> outputs;
-  for (size_t o = 0; o < parts[0].size(); ++o) {
-    std::vector<rt::Tensor> pieces;
-    for (const std::vector<rt::Tensor> &part : parts)
-      pieces.push_back(part[o]);
-    outputs.push_back(rt::concat(pieces, 0));
-  }
-  return outputs;
+  std::vector<std::vector<rt::Tensor>> perBatch;
+  for (int64_t b = 0; b < batches; ++b)
+    perBatch.push_back(simulator.run(rt::batchSlice(inputs, shapes, b)));
+  return rt::concatBatches(perBatch);
 }
 
 int runVnbCommand(const std::string &path, const RunCommandOptions &options, int threads) {
@@ -120,16 +93,17 @@ int runVnbCommand(const std::string &path, const RunCommandOptions &options, int
     rtnpu::Simulator simulator(std::move(program), pool.get());
     std::vector<rt::Tensor> outputs = runBatches(simulator, inputs);
     if (options.outputs.size() > outputs.size())
-      return fail(std::to_string(options.outputs.size()) + " --output files given, the program "
-                  "has " + std::to_string(outputs.size()) + " outputs");
+      return fail(std::to_string(options.outputs.size()) +
+                  " --output files given, the program "
+                  "has " +
+                  std::to_string(outputs.size()) + " outputs");
     for (size_t i = 0; i < options.outputs.size(); ++i)
       rt::writeNpy(parseNamedPath(options.outputs[i]).path, outputs[i]);
     std::cerr << rtnpu::costSummary(simulator.cost(), simulator.program().config);
     if (!options.report.empty()) {
       std::string error;
       if (!writeFileAtomically(options.report,
-                               rtnpu::costReportJson(simulator.cost(),
-                                                     simulator.program().config),
+                               rtnpu::costReportJson(simulator.cost(), simulator.program().config),
                                error))
         return fail(error);
     }

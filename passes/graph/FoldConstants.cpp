@@ -54,23 +54,12 @@ struct EvaluateConstantOp : RewritePattern {
       if (!type.cast<ShapedType>().hasStaticShape())
         return failure();
 
-    const interp::KernelBuilder *builder = interp::kernelRegistry().find(op);
-    if (!builder)
-      return failure();
-    llvm::Expected<interp::KernelFn> kernel = (*builder)(op, context);
-    if (!kernel) {
-      llvm::consumeError(kernel.takeError());
+    llvm::Expected<std::vector<rt::Tensor>> folded = interp::evaluateOp(op, context, operands);
+    if (!folded) {
+      llvm::consumeError(folded.takeError()); // left for the interpreter to report at run time
       return failure();
     }
-    std::vector<const rt::Tensor *> inputs;
-    for (const rt::Tensor &t : operands)
-      inputs.push_back(&t);
-    std::vector<rt::Tensor> results;
-    try {
-      results = (*kernel)(inputs);
-    } catch (const std::exception &) {
-      return failure(); // Left for the interpreter to report at run time.
-    }
+    std::vector<rt::Tensor> results = std::move(*folded);
 
     SmallVector<Value> replacements;
     for (auto [result, tensor] : llvm::zip(op->getResults(), results)) {

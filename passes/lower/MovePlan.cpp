@@ -277,21 +277,10 @@ llvm::Expected<MovePlan> planMove(Operation *op, unsigned result, interp::BuildC
     next += ids.numel();
     inputs.push_back(ids);
   }
-  const interp::KernelBuilder *builder = interp::kernelRegistry().find(op);
-  if (!builder)
-    return moveError(op, "no kernel");
-  llvm::Expected<interp::KernelFn> kernel = (*builder)(op, ctx);
-  if (!kernel)
-    return kernel.takeError();
-  std::vector<const rt::Tensor *> pointers;
-  for (const rt::Tensor &t : inputs)
-    pointers.push_back(&t);
-  std::vector<rt::Tensor> outputs;
-  try {
-    outputs = (*kernel)(pointers);
-  } catch (const std::exception &e) {
-    return moveError(op, e.what());
-  }
+  llvm::Expected<std::vector<rt::Tensor>> moved = interp::evaluateOp(op, ctx, inputs);
+  if (!moved)
+    return moved.takeError();
+  const std::vector<rt::Tensor> &outputs = *moved;
   if (result >= outputs.size() || outputs[result].dtype() != rt::DType::I32)
     return moveError(op, "the kernel did not move the element ids");
   const rt::Tensor &map = outputs[result];

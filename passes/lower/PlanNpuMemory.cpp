@@ -12,8 +12,7 @@
 //===----------------------------------------------------------------------===//
 #include "dialects/npu/NpuOps.h"
 #include "passes/Passes.h"
-
-#include "mlir/Dialect/Quant/QuantTypes.h"
+#include "passes/lower/StorageBytes.h"
 
 #include "vitc/rt/npu/Config.h"
 
@@ -42,15 +41,12 @@ struct Buffer {
 };
 
 int64_t byteSizeOf(Value value) {
-  auto type = value.getType().cast<ShapedType>();
-  Type element = type.getElementType();
-  if (auto quantized = element.dyn_cast<quant::QuantizedType>())
-    element = quantized.getStorageType();
-  int64_t bytes = std::max<int64_t>(1, (element.getIntOrFloatBitWidth() + 7) / 8);
-  return type.getNumElements() * bytes;
+  return value.getType().cast<ShapedType>().getNumElements() * lower::storageBytes(value);
 }
 
-bool isNpuOp(Operation *op) { return op && op->getDialect() && isa<npu::NpuDialect>(op->getDialect()); }
+bool isNpuOp(Operation *op) {
+  return op && op->getDialect() && isa<npu::NpuDialect>(op->getDialect());
+}
 
 /// Lowest aligned offset for `b` among `placed` buffers (same region).
 int64_t firstFit(const Buffer &b, const std::vector<const Buffer *> &placed) {

@@ -18,8 +18,7 @@
 //===----------------------------------------------------------------------===//
 #include "dialects/npu/NpuOps.h"
 #include "passes/Passes.h"
-
-#include "mlir/Dialect/Quant/QuantTypes.h"
+#include "passes/lower/StorageBytes.h"
 
 #include "vitc/rt/Error.h"
 #include "vitc/rt/npu/Config.h"
@@ -36,14 +35,6 @@ using namespace mlir;
 
 namespace vitc {
 namespace {
-
-int64_t bytesOf(Value value) {
-  auto type = value.getType().cast<ShapedType>();
-  Type element = type.getElementType();
-  if (auto quantized = element.dyn_cast<quant::QuantizedType>())
-    element = quantized.getStorageType();
-  return std::max<int64_t>(1, (element.getIntOrFloatBitWidth() + 7) / 8);
-}
 
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 int64_t roundUp(int64_t a, int64_t b) { return ceilDiv(a, b) * b; }
@@ -67,8 +58,8 @@ std::vector<int64_t> candidates(int64_t dim, int64_t floor, int64_t align) {
 /// [M, K] x [K, N] with element sizes of input, weight and output: the tiles
 /// that fit B and move the fewest DRAM bytes, then have >= 4 channel tiles
 /// (weights stream behind compute), then the largest tile.
-Tile tileProduct(int64_t m, int64_t n, int64_t k, int64_t xBytes, int64_t wBytes,
-                 int64_t yBytes, int64_t budget) {
+Tile tileProduct(int64_t m, int64_t n, int64_t k, int64_t xBytes, int64_t wBytes, int64_t yBytes,
+                 int64_t budget) {
   if (m <= 0 || n <= 0 || k <= 0) // nothing to compute: untiled
     return Tile{};
   const int64_t weight = n * k * wBytes, input = m * k * xBytes;
@@ -113,8 +104,8 @@ Tile tileRows(Operation *op, int64_t budget) {
   int64_t rows = std::max<int64_t>(1, type.getNumElements() / inner);
   int64_t rowBytes = 0;
   for (Value operand : op->getOperands())
-    rowBytes += inner * bytesOf(operand);
-  rowBytes += inner * bytesOf(op->getResult(0));
+    rowBytes += inner * lower::storageBytes(operand);
+  rowBytes += inner * lower::storageBytes(op->getResult(0));
   // Streaming tiles of about kStreamTileBytes (at least 4 tiles): the first
   // tile's load is the only one not hidden behind compute.
   Tile t{std::clamp<int64_t>(kStreamTileBytes / std::max<int64_t>(rowBytes, 1), 1,
@@ -154,15 +145,18 @@ private:
     if (auto gemm = dyn_cast<npu::GemmOp>(op)) {
       auto w = gemm.getWeight().getType().cast<ShapedType>();
       int64_t n = w.getDimSize(0), k = w.getDimSize(1);
-      int64_t m = gemm.getInput().getType().cast<ShapedType>().getNumElements() / std::max<int64_t>(k, 1);
-      return tileProduct(m, n, k, bytesOf(gemm.getInput()), 1, bytesOf(gemm.getOutput()), budget);
+      int64_t m =
+          gemm.getInput().getType().cast<ShapedType>().getNumElements() / std::max<int64_t>(k, 1);
+      return tileProduct(m, n, k, lower::storageBytes(gemm.getInput()), 1,
+                         lower::storageBytes(gemm.getOutput()), budget);
     }
     if (auto conv = dyn_cast<npu::ConvOp>(op)) {
       auto w = conv.getWeight().getType().cast<ShapedType>();
       auto y = conv.getOutput().getType().cast<ShapedType>();
       int64_t n = w.getDimSize(0), k = w.getNumElements() / std::max<int64_t>(n, 1);
       int64_t m = y.getNumElements() / std::max<int64_t>(n, 1);
-      return tileProduct(m, n, k, bytesOf(conv.getInput()), 1, bytesOf(conv.getOutput()), budget);
+      return tileProduct(m, n, k, lower::storageBytes(conv.getInput()), 1,
+                         lower::storageBytes(conv.getOutput()), budget);
     }
     if (auto matmul = dyn_cast<npu::MatMulOp>(op)) {
       auto a = matmul.getLhs().getType().cast<ShapedType>();
@@ -170,18 +164,20 @@ private:
       int64_t k = matmul.getTransposeLhs() ? a.getDimSize(a.getRank() - 2) : a.getShape().back();
       int64_t n = y.getRank() ? y.getShape().back() : 1;
       int64_t m = y.getNumElements() / std::max<int64_t>(n, 1);
-      return tileProduct(m, n, k, bytesOf(matmul.getLhs()), bytesOf(matmul.getRhs()),
-                         bytesOf(matmul.getOutput()), budget);
+      return tileProduct(m, n, k, lower::storageBytes(matmul.getLhs()),
+                         lower::storageBytes(matmul.getRhs()),
+                         lower::storageBytes(matmul.getOutput()), budget);
     }
     if (auto attention = dyn_cast<npu::AttentionOp>(op)) {
       auto q = attention.getQuery().getType().cast<ShapedType>();
       auto k = attention.getKey().getType().cast<ShapedType>();
       int64_t nq = q.getDimSize(1), nk = k.getDimSize(1), heads = attention.getHeads();
-      int64_t resident = k.getNumElements() * bytesOf(attention.getKey()) +
+      int64_t resident = k.getNumElements() * lower::storageBytes(attention.getKey()) +
                          attention.getValue().getType().cast<ShapedType>().getNumElements() *
-                             bytesOf(attention.getValue());
-      int64_t rowBytes = heads * nk * 4 + q.getShape().back() * (bytesOf(attention.getQuery()) +
-                                                                  bytesOf(attention.getOutput()));
+                             lower::storageBytes(attention.getValue());
+      int64_t rowBytes =
+          heads * nk * 4 + q.getShape().back() * (lower::storageBytes(attention.getQuery()) +
+                                                  lower::storageBytes(attention.getOutput()));
       Tile t{std::max<int64_t>(1, ceilDiv(nq, 4)), 0, 0, 0};
       while (t.rows > 1 && resident + 2 * t.rows * rowBytes > budget)
         t.rows = ceilDiv(t.rows, 2);
